@@ -1,0 +1,114 @@
+package style
+
+import (
+	"fmt"
+	"slices"
+)
+
+// Filter selects features by their properties. In JSON:
+//
+//	{"field": "type", "in": ["tailings_storage", "uranium_legacy"]}
+//	{"field": "scalerank", "lte": 3}
+//	{"field": "approximate", "eq": true}
+//	{"all": [ ... ]}, {"any": [ ... ]}, {"not": { ... }}
+//
+// A comparison on a missing property is false (so "not" of it is true).
+type Filter struct {
+	Field string   `json:"field,omitempty"`
+	Eq    any      `json:"eq,omitempty"`
+	In    []any    `json:"in,omitempty"`
+	Lt    *float64 `json:"lt,omitempty"`
+	Lte   *float64 `json:"lte,omitempty"`
+	Gt    *float64 `json:"gt,omitempty"`
+	Gte   *float64 `json:"gte,omitempty"`
+	All   []Filter `json:"all,omitempty"`
+	Any   []Filter `json:"any,omitempty"`
+	Not   *Filter  `json:"not,omitempty"`
+}
+
+// Match reports whether a feature's attributes pass the filter. A nil
+// filter matches everything.
+func (f *Filter) Match(attrs Attributes) bool {
+	if f == nil {
+		return true
+	}
+	for i := range f.All {
+		if !f.All[i].Match(attrs) {
+			return false
+		}
+	}
+	if len(f.Any) > 0 && !slices.ContainsFunc(f.Any, func(g Filter) bool { return g.Match(attrs) }) {
+		return false
+	}
+	if f.Not != nil && f.Not.Match(attrs) {
+		return false
+	}
+	if f.Field == "" {
+		return true
+	}
+	v, ok := attrs.Get(f.Field)
+	if !ok {
+		return false
+	}
+	if f.Eq != nil && !equal(v, f.Eq) {
+		return false
+	}
+	if f.In != nil && !slices.ContainsFunc(f.In, func(w any) bool { return equal(v, w) }) {
+		return false
+	}
+	if f.Lt != nil || f.Lte != nil || f.Gt != nil || f.Gte != nil {
+		n, isNum := v.(float64)
+		if !isNum {
+			return false
+		}
+		if (f.Lt != nil && !(n < *f.Lt)) || (f.Lte != nil && !(n <= *f.Lte)) ||
+			(f.Gt != nil && !(n > *f.Gt)) || (f.Gte != nil && !(n >= *f.Gte)) {
+			return false
+		}
+	}
+	return true
+}
+
+// equal compares a property value with a filter literal; numbers compare
+// by value whatever their Go type.
+func equal(v, w any) bool {
+	if a, ok := toFloat(v); ok {
+		b, ok := toFloat(w)
+		return ok && a == b
+	}
+	return v == w
+}
+
+func toFloat(v any) (float64, bool) {
+	switch v := v.(type) {
+	case float64:
+		return v, true
+	case int:
+		return float64(v), true
+	}
+	return 0, false
+}
+
+func (f *Filter) validate() error {
+	if f == nil {
+		return nil
+	}
+	hasTest := f.Eq != nil || f.In != nil || f.Lt != nil || f.Lte != nil || f.Gt != nil || f.Gte != nil
+	if f.Field == "" && hasTest {
+		return fmt.Errorf("filter compares without a \"field\"")
+	}
+	if f.Field != "" && !hasTest {
+		return fmt.Errorf("filter on %q has no test (eq, in, lt, lte, gt or gte)", f.Field)
+	}
+	for i := range f.All {
+		if err := f.All[i].validate(); err != nil {
+			return err
+		}
+	}
+	for i := range f.Any {
+		if err := f.Any[i].validate(); err != nil {
+			return err
+		}
+	}
+	return f.Not.validate()
+}

@@ -1,0 +1,267 @@
+package style
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"math"
+)
+
+// Style is a whole map style: the background, the sources and the layers
+// in drawing order (first at the bottom).
+type Style struct {
+	Name       string            `json:"name"`
+	Background Color             `json:"background"`
+	Sources    map[string]Source `json:"sources"`
+	Layers     []Layer           `json:"layers"`
+}
+
+// SourceKind says what a source holds.
+type SourceKind string
+
+// Source kinds.
+const (
+	// SourceVector is a file of features.
+	SourceVector SourceKind = "vector"
+	// SourceHillshade is a grey shaded-relief image in plate carrée with a
+	// world file, multiplied over what is drawn below it.
+	SourceHillshade SourceKind = "hillshade"
+)
+
+// Source names where a layer's data comes from.
+type Source struct {
+	Kind SourceKind `json:"kind"`
+	// Path is the file, relative to the style's data folder (the embedded
+	// assets for the default style).
+	Path string `json:"path"`
+	// Attribution is the credit line shown on the map for this source.
+	Attribution string `json:"attribution,omitempty"`
+}
+
+// Layer is one entry of the layer panel: a source drawn with rules.
+type Layer struct {
+	ID     string `json:"id"`
+	Title  string `json:"title"`
+	Group  string `json:"group,omitempty"`
+	Source string `json:"source"`
+	// Hidden layers start switched off.
+	Hidden  bool    `json:"hidden,omitempty"`
+	Opacity float64 `json:"opacity,omitempty"`
+	MinZoom float64 `json:"minzoom,omitempty"`
+	MaxZoom float64 `json:"maxzoom,omitempty"`
+	// Filter selects the source's features this layer draws.
+	Filter *Filter `json:"filter,omitempty"`
+	Rules  []Rule  `json:"rules"`
+	// Note is a caveat the legend prints under the layer's title, such as
+	// that positions are approximate.
+	Note string `json:"note,omitempty"`
+}
+
+// Rule says how matching features look. Fill applies to polygons, Stroke
+// to lines and polygon outlines, Symbol to points, Label to all.
+type Rule struct {
+	// Legend is the rule's line in the legend; empty leaves it out.
+	Legend  string  `json:"legend,omitempty"`
+	Filter  *Filter `json:"filter,omitempty"`
+	MinZoom float64 `json:"minzoom,omitempty"`
+	MaxZoom float64 `json:"maxzoom,omitempty"`
+
+	Fill   Color   `json:"fill,omitempty"`
+	Stroke *Stroke `json:"stroke,omitempty"`
+	Symbol *Symbol `json:"symbol,omitempty"`
+	Label  *Label  `json:"label,omitempty"`
+}
+
+// Stroke is a line style. Width is in logical pixels.
+type Stroke struct {
+	Color Color     `json:"color"`
+	Width Number    `json:"width"`
+	Dash  []float64 `json:"dash,omitempty"`
+}
+
+// Shape is a point symbol's outline.
+type Shape string
+
+// Point symbol shapes.
+const (
+	Circle   Shape = "circle"
+	Square   Shape = "square"
+	Triangle Shape = "triangle"
+	Diamond  Shape = "diamond"
+	Star     Shape = "star"
+	Cross    Shape = "cross"
+)
+
+// Symbol is a point marker. Size is its diameter in logical pixels. Ring,
+// when set, draws a circle around it, which the default style uses to
+// show that a position is approximate.
+type Symbol struct {
+	Shape       Shape  `json:"shape"`
+	Size        Number `json:"size"`
+	Fill        Color  `json:"fill"`
+	Stroke      Color  `json:"stroke,omitempty"`
+	StrokeWidth Number `json:"stroke_width,omitempty"`
+	Ring        *Ring  `json:"ring,omitempty"`
+}
+
+// Ring is a circle drawn around a point symbol.
+type Ring struct {
+	Diameter Number    `json:"diameter"`
+	Color    Color     `json:"color"`
+	Width    float64   `json:"width"`
+	Dash     []float64 `json:"dash,omitempty"`
+}
+
+// Placement says where a label goes.
+type Placement string
+
+// Label placements.
+const (
+	// PlaceAuto puts point labels beside the symbol, area labels inside the
+	// polygon and line labels along the line.
+	PlaceAuto Placement = ""
+	// PlacePoint forces beside-the-point placement at the feature's label point.
+	PlacePoint Placement = "point"
+	// PlaceArea centres the label on the polygon's interior point.
+	PlaceArea Placement = "area"
+	// PlaceLine sets the label along the line.
+	PlaceLine Placement = "line"
+)
+
+// Label is a text style. Field is the property to show; when the map
+// language is Russian and the feature has Field+"_ru", that is shown.
+type Label struct {
+	Field         string    `json:"field"`
+	Size          Number    `json:"size"`
+	Color         Color     `json:"color"`
+	Halo          Color     `json:"halo,omitempty"`
+	HaloWidth     float64   `json:"halo_width,omitempty"`
+	Bold          bool      `json:"bold,omitempty"`
+	Italic        bool      `json:"italic,omitempty"`
+	Uppercase     bool      `json:"uppercase,omitempty"`
+	LetterSpacing float64   `json:"letter_spacing,omitempty"`
+	MaxWidth      float64   `json:"max_width,omitempty"`
+	Priority      Number    `json:"priority,omitempty"`
+	Placement     Placement `json:"placement,omitempty"`
+}
+
+// Parse reads and checks a style.
+func Parse(data []byte) (*Style, error) {
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.DisallowUnknownFields()
+	var s Style
+	if err := dec.Decode(&s); err != nil {
+		var se *json.SyntaxError
+		if errors.As(err, &se) {
+			line, col := position(data, se.Offset)
+			return nil, fmt.Errorf("style: line %d, column %d: %w", line, col, err)
+		}
+		return nil, fmt.Errorf("style: %w", err)
+	}
+	if err := s.Validate(); err != nil {
+		return nil, err
+	}
+	return &s, nil
+}
+
+func position(data []byte, offset int64) (line, col int) {
+	line, col = 1, 1
+	for _, c := range data[:min(int(offset), len(data))] {
+		if c == '\n' {
+			line, col = line+1, 1
+		} else {
+			col++
+		}
+	}
+	return line, col
+}
+
+// Validate checks that layers name existing sources, ids are unique and
+// values are in range, and fills defaults (opacity 1, zoom range 0..24).
+func (s *Style) Validate() error {
+	seen := map[string]bool{}
+	for id, src := range s.Sources {
+		if src.Path == "" {
+			return fmt.Errorf("style: source %q has no path", id)
+		}
+		if src.Kind != SourceVector && src.Kind != SourceHillshade {
+			return fmt.Errorf("style: source %q: kind %q is not %q or %q", id, src.Kind, SourceVector, SourceHillshade)
+		}
+	}
+	for i := range s.Layers {
+		l := &s.Layers[i]
+		if l.ID == "" {
+			return fmt.Errorf("style: layer %d has no id", i)
+		}
+		if seen[l.ID] {
+			return fmt.Errorf("style: layer id %q is used twice", l.ID)
+		}
+		seen[l.ID] = true
+		if _, ok := s.Sources[l.Source]; !ok {
+			return fmt.Errorf("style: layer %q: source %q is not defined", l.ID, l.Source)
+		}
+		if l.Opacity == 0 {
+			l.Opacity = 1
+		}
+		if l.Opacity < 0 || l.Opacity > 1 || math.IsNaN(l.Opacity) {
+			return fmt.Errorf("style: layer %q: opacity %v is outside 0..1", l.ID, l.Opacity)
+		}
+		if l.MaxZoom == 0 {
+			l.MaxZoom = 24
+		}
+		if err := l.Filter.validate(); err != nil {
+			return fmt.Errorf("style: layer %q: %w", l.ID, err)
+		}
+		for j := range l.Rules {
+			r := &l.Rules[j]
+			if r.MaxZoom == 0 {
+				r.MaxZoom = 24
+			}
+			if err := r.Filter.validate(); err != nil {
+				return fmt.Errorf("style: layer %q rule %d: %w", l.ID, j, err)
+			}
+			if r.Symbol != nil && r.Symbol.Shape == "" {
+				r.Symbol.Shape = Circle
+			}
+		}
+	}
+	return nil
+}
+
+// Layer returns the layer with an id.
+func (s *Style) Layer(id string) (*Layer, bool) {
+	for i := range s.Layers {
+		if s.Layers[i].ID == id {
+			return &s.Layers[i], true
+		}
+	}
+	return nil, false
+}
+
+// Clone returns a deep enough copy for the UI to change layer visibility,
+// order and opacity without touching the original.
+func (s *Style) Clone() *Style {
+	c := *s
+	c.Layers = append([]Layer(nil), s.Layers...)
+	return &c
+}
+
+// VisibleAt reports whether the layer draws at a zoom.
+func (l *Layer) VisibleAt(zoom float64) bool {
+	return !l.Hidden && zoom >= l.MinZoom && zoom < l.MaxZoom
+}
+
+// RuleFor returns the first rule that matches a feature at a zoom, or nil.
+func (l *Layer) RuleFor(zoom float64, attrs Attributes) *Rule {
+	if !l.Filter.Match(attrs) {
+		return nil
+	}
+	for i := range l.Rules {
+		r := &l.Rules[i]
+		if zoom >= r.MinZoom && zoom < r.MaxZoom && r.Filter.Match(attrs) {
+			return r
+		}
+	}
+	return nil
+}
