@@ -4,6 +4,7 @@ import (
 	"iter"
 	"slices"
 	"sync"
+	"sync/atomic"
 
 	"github.com/ecoatlas/ecoatlas/geo/index"
 	"github.com/paulmach/orb"
@@ -12,11 +13,13 @@ import (
 // Vector is an immutable in-memory feature source with an R-tree over the
 // features' lon/lat extents.
 //
-// The R-tree is built on the first search that needs it, not in
-// NewVector: a one-off render of a whole file (the CLI's common case)
-// touches every feature anyway and would only pay for an index it never
-// uses, while the interactive app calls [Vector.BuildIndex] in the
-// background right after loading.
+// Building an R-tree costs about a microsecond per feature, more than a
+// hundred linear bound checks, so a big layer is not indexed in NewVector:
+// a one-off render of a whole file (the CLI's common case) would pay for an
+// index it barely uses. Until [Vector.BuildIndex] has run (the app calls it
+// in the background right after loading), a search scans the features'
+// precomputed bounds. Layers of up to smallLayer features are indexed on
+// their first search.
 type Vector struct {
 	features []Feature
 	bounds   []orb.Bound
@@ -24,7 +27,7 @@ type Vector struct {
 	kind     GeometryKind
 
 	indexOnce sync.Once
-	tree      *index.Tree
+	tree      atomic.Pointer[index.Tree]
 }
 
 // NewVector returns a source over the features, which it takes ownership of.
@@ -79,28 +82,37 @@ func (v *Vector) All() iter.Seq[*Feature] {
 
 // BuildIndex builds the R-tree now if it has not been built yet.
 func (v *Vector) BuildIndex() {
-	v.indexOnce.Do(func() { v.tree = index.Build(v.bounds) })
+	v.indexOnce.Do(func() { v.tree.Store(index.Build(v.bounds)) })
 }
 
+// builtTree returns the index if it has been built, without building it.
+func (v *Vector) builtTree() *index.Tree { return v.tree.Load() }
+
+// smallLayer is the size up to which a layer builds its index on first use.
+const smallLayer = 4096
+
 // Search yields, in source order (the order a layer draws in), every
-// feature whose extent intersects b. A query that covers the whole layer
-// scans without touching the index.
+// feature whose extent intersects b.
 func (v *Vector) Search(b orb.Bound) iter.Seq[*Feature] {
 	return func(yield func(*Feature) bool) {
 		if len(v.features) == 0 || !b.Intersects(v.extent) {
 			return
 		}
-		if b.Contains(v.extent.Min) && b.Contains(v.extent.Max) {
+		covers := b.Contains(v.extent.Min) && b.Contains(v.extent.Max)
+		if !covers && len(v.features) <= smallLayer {
+			v.BuildIndex()
+		}
+		tree := v.builtTree()
+		if covers || tree == nil {
 			for i := range v.features {
-				if !yield(&v.features[i]) {
+				if (covers || v.bounds[i].Intersects(b)) && !yield(&v.features[i]) {
 					return
 				}
 			}
 			return
 		}
-		v.BuildIndex()
 		var hits []int32
-		v.tree.Search(b, func(id int32) bool { hits = append(hits, id); return true })
+		tree.Search(b, func(id int32) bool { hits = append(hits, id); return true })
 		slices.Sort(hits)
 		for _, id := range hits {
 			if !yield(&v.features[id]) {

@@ -144,6 +144,8 @@ type Label struct {
 	MaxWidth      float64   `json:"max_width,omitempty"`
 	Priority      Number    `json:"priority,omitempty"`
 	Placement     Placement `json:"placement,omitempty"`
+	// MinZoom hides the label, but not the feature, below a zoom.
+	MinZoom float64 `json:"minzoom,omitempty"`
 }
 
 // Parse reads and checks a style.

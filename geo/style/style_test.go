@@ -2,6 +2,7 @@ package style_test
 
 import (
 	"math"
+	"os"
 	"strings"
 	"testing"
 
@@ -141,5 +142,30 @@ func TestLayer_RuleFor_firstMatchWins(t *testing.T) {
 	}
 	if l.Opacity != 1 || l.MaxZoom != 24 {
 		t.Errorf("defaults not filled: opacity %v maxzoom %v", l.Opacity, l.MaxZoom)
+	}
+}
+
+func TestParse_defaultStyle(t *testing.T) {
+	data, err := os.ReadFile("../../assets/style.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := style.Parse(data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(s.Layers) < 15 {
+		t.Errorf("default style has %d layers, want every embedded layer", len(s.Layers))
+	}
+	approx := false
+	for _, l := range s.Layers {
+		for _, r := range l.Rules {
+			if r.Filter != nil && r.Filter.Field == "approximate" && r.Stroke != nil && len(r.Stroke.Dash) > 0 {
+				approx = true
+			}
+		}
+	}
+	if !approx {
+		t.Error("approximate basins must be drawn dashed")
 	}
 }

@@ -154,3 +154,12 @@ func (v Viewport) DeviceWidth() int { return int(math.Round(v.Width * v.Scale)) 
 
 // DeviceHeight returns the view's height in device pixels.
 func (v Viewport) DeviceHeight() int { return int(math.Round(v.Height * v.Scale)) }
+
+// ForTile returns the viewport that shows exactly tile (x, y) of the grid
+// at a (possibly fractional) zoom: TileSize logical pixels square, centred
+// on the tile, at a device scale.
+func ForTile(zoom float64, x, y int, scale float64) Viewport {
+	n := math.Exp2(zoom)
+	c := orb.Point{(float64(x) + 0.5) / n, (float64(y) + 0.5) / n}
+	return Viewport{Center: mercator.Unproject(c), Zoom: zoom, Width: TileSize, Height: TileSize, Scale: scale}
+}

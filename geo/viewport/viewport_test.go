@@ -130,3 +130,19 @@ func BenchmarkViewport_ToPixel(b *testing.B) {
 		p = v.FromPixel(v.ToPixel(p))
 	}
 }
+
+func TestForTile_matchesSlippyTile(t *testing.T) {
+	// Tile z8/x182/y94 covers lon 75.9375..77.34375 (x/2^z·360−180).
+	v := viewport.ForTile(8, 182, 94, 2)
+	nw, se := v.FromPixel(orb.Point{0, 0}), v.FromPixel(orb.Point{256, 256})
+	if math.Abs(nw[0]-75.9375) > 1e-9 || math.Abs(se[0]-77.34375) > 1e-9 {
+		t.Errorf("tile spans lon %v..%v", nw[0], se[0])
+	}
+	wantN := math.Atan(math.Sinh(math.Pi*(1-2*94.0/256))) * 180 / math.Pi
+	if math.Abs(nw[1]-wantN) > 1e-9 {
+		t.Errorf("north edge %v, want %v", nw[1], wantN)
+	}
+	if v.DeviceWidth() != 512 {
+		t.Errorf("device width %d, want 512 at scale 2", v.DeviceWidth())
+	}
+}
