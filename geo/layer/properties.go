@@ -3,14 +3,22 @@ package layer
 import (
 	"bytes"
 	"encoding/json"
-	"sort"
+	"slices"
 	"strconv"
+
+	"github.com/ecoatlas/ecoatlas/geo/internal/jsonscan"
 )
 
 // Properties are a feature's attributes. Decoders of JSON formats keep the
 // raw JSON object and decode a value only when it is asked for, which is
 // what lets a million-feature file load without a million maps; edits and
 // other formats build Properties from a map.
+//
+// A lookup in raw JSON scans the object's members in place, comparing keys
+// without allocating, and decodes only the value asked for. Where a key
+// occurs twice, the first occurrence counts. Raw JSON that is not a valid
+// object (decoders validate before wrapping, so only a caller of
+// [PropertiesFromJSON] can cause that) gives the members before the fault.
 //
 // JSON values come back as Go values the way encoding/json decodes into
 // an interface: float64, string, bool, nil, []any and map[string]any.
@@ -20,13 +28,18 @@ type Properties struct {
 }
 
 // PropertiesFromJSON wraps a raw JSON object. The slice is kept, not
-// copied; a nil, empty or "null" slice gives empty properties.
+// copied; a nil, empty, "null" or "{}" slice gives empty properties.
 func PropertiesFromJSON(raw []byte) Properties {
 	raw = bytes.TrimSpace(raw)
-	if len(raw) == 0 || string(raw) == "null" {
+	if len(raw) == 0 || string(raw) == "null" || isEmptyObject(raw) {
 		return Properties{}
 	}
 	return Properties{raw: raw}
+}
+
+// isEmptyObject reports whether raw is "{}", with or without space inside.
+func isEmptyObject(raw []byte) bool {
+	return len(raw) >= 2 && raw[0] == '{' && raw[len(raw)-1] == '}' && len(bytes.TrimSpace(raw[1:len(raw)-1])) == 0
 }
 
 // PropertiesFromMap wraps a map, which it takes ownership of.
@@ -41,69 +54,138 @@ func (p Properties) Get(key string) (any, bool) {
 		v, ok := p.m[key]
 		return v, ok
 	}
-	if len(p.raw) == 0 {
-		return nil, false
-	}
-	var m map[string]json.RawMessage
-	if json.Unmarshal(p.raw, &m) != nil {
-		return nil, false
-	}
-	r, ok := m[key]
+	s, ok := p.find(key)
 	if !ok {
 		return nil, false
 	}
-	var v any
-	if json.Unmarshal(r, &v) != nil {
+	v, err := s.ReadValue()
+	if err != nil {
 		return nil, false
 	}
 	return v, true
 }
 
+// find returns a scanner positioned at the raw JSON value of key.
+func (p Properties) find(key string) (jsonscan.Scanner, bool) {
+	s := jsonscan.New(p.raw)
+	if len(p.raw) == 0 || s.EnterObject() != nil {
+		return s, false
+	}
+	for {
+		k, ok, err := s.NextKey()
+		if err != nil || !ok {
+			return s, false
+		}
+		if string(k) == key {
+			return s, true
+		}
+		if s.Skip() != nil {
+			return s, false
+		}
+	}
+}
+
 // String returns a key's value as text: strings as they are, numbers in
 // their shortest form, booleans as true/false; "" when absent or null.
 func (p Properties) String(key string) string {
-	v, ok := p.Get(key)
+	if p.m != nil {
+		return FormatValue(p.m[key])
+	}
+	s, ok := p.find(key)
 	if !ok {
 		return ""
 	}
-	return FormatValue(v)
+	switch s.Kind() {
+	case jsonscan.String:
+		text, err := s.ReadString()
+		if err != nil {
+			return ""
+		}
+		return string(text)
+	case jsonscan.Number:
+		f, err := s.ReadNumber()
+		if err != nil {
+			return ""
+		}
+		return FormatValue(f)
+	default:
+		v, err := s.ReadValue()
+		if err != nil {
+			return ""
+		}
+		return FormatValue(v)
+	}
 }
 
-// Number returns a key's value if it is a number.
+// Number returns a key's value if it is a number. It does not allocate.
 func (p Properties) Number(key string) (float64, bool) {
-	v, ok := p.Get(key)
-	if !ok {
+	if p.m != nil {
+		f, ok := p.m[key].(float64)
+		return f, ok
+	}
+	s, ok := p.find(key)
+	if !ok || s.Kind() != jsonscan.Number {
 		return 0, false
 	}
-	f, ok := v.(float64)
-	return f, ok
+	f, err := s.ReadNumber()
+	return f, err == nil
 }
 
 // Map returns all properties as a new map.
 func (p Properties) Map() map[string]any {
+	out := make(map[string]any, len(p.m))
 	if p.m != nil {
-		out := make(map[string]any, len(p.m))
 		for k, v := range p.m {
 			out[k] = v
 		}
 		return out
 	}
-	out := map[string]any{}
-	if len(p.raw) > 0 {
-		_ = json.Unmarshal(p.raw, &out)
-	}
+	p.members(func(key []byte, s *jsonscan.Scanner) bool {
+		k := string(key)
+		v, err := s.ReadValue()
+		if err != nil {
+			return false
+		}
+		if _, dup := out[k]; !dup {
+			out[k] = v
+		}
+		return true
+	})
 	return out
 }
 
 // Keys returns the property names, sorted.
 func (p Properties) Keys() []string {
-	m := p.Map()
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
+	var keys []string
+	if p.m != nil {
+		keys = make([]string, 0, len(p.m))
+		for k := range p.m {
+			keys = append(keys, k)
+		}
+	} else {
+		p.members(func(key []byte, s *jsonscan.Scanner) bool {
+			keys = append(keys, string(key))
+			return s.Skip() == nil
+		})
 	}
-	sort.Strings(keys)
-	return keys
+	slices.Sort(keys)
+	return slices.Compact(keys)
+}
+
+// members calls read for each member of the raw object with the scanner
+// at the member's value, which read must consume, until read returns
+// false or the object ends.
+func (p Properties) members(read func(key []byte, s *jsonscan.Scanner) bool) {
+	s := jsonscan.New(p.raw)
+	if len(p.raw) == 0 || s.EnterObject() != nil {
+		return
+	}
+	for {
+		key, ok, err := s.NextKey()
+		if err != nil || !ok || !read(key, &s) {
+			return
+		}
+	}
 }
 
 // MarshalJSON writes the properties as a JSON object.
