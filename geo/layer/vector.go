@@ -2,6 +2,7 @@ package layer
 
 import (
 	"iter"
+	"runtime"
 	"slices"
 	"sync"
 	"sync/atomic"
@@ -33,21 +34,47 @@ type Vector struct {
 // NewVector returns a source over the features, which it takes ownership of.
 func NewVector(features []Feature) *Vector {
 	v := &Vector{features: features, bounds: make([]orb.Bound, len(features))}
-	kinds := [4]int{}
-	for i := range features {
-		g := features[i].Geometry
-		if g == nil {
-			v.bounds[i] = orb.Bound{Min: orb.Point{1, 1}, Max: orb.Point{-1, -1}} // empty: intersects nothing
-			continue
+	// The bounds of a big layer are computed on every core: this is a
+	// pass over every vertex, as long as decoding the file was.
+	const chunk = 16384
+	parts := (len(features) + chunk - 1) / chunk
+	type summary struct {
+		extent orb.Bound
+		kinds  [4]int
+	}
+	sums := make([]summary, parts)
+	var wg sync.WaitGroup
+	sem := make(chan struct{}, runtime.GOMAXPROCS(0))
+	for p := range parts {
+		wg.Add(1)
+		sem <- struct{}{}
+		go func() {
+			defer func() { <-sem; wg.Done() }()
+			s := &sums[p]
+			s.extent = emptyBound
+			for i := p * chunk; i < min((p+1)*chunk, len(features)); i++ {
+				g := features[i].Geometry
+				b := boundOf(g)
+				v.bounds[i] = b
+				if b.Min[0] <= b.Max[0] {
+					extend(&s.extent, []orb.Point{b.Min, b.Max})
+				}
+				s.kinds[KindOf(g)]++
+			}
+		}()
+	}
+	wg.Wait()
+	extent, kinds := emptyBound, [4]int{}
+	for _, s := range sums {
+		if s.extent.Min[0] <= s.extent.Max[0] {
+			extend(&extent, []orb.Point{s.extent.Min, s.extent.Max})
 		}
-		b := g.Bound()
-		v.bounds[i] = b
-		if i == 0 || v.extent.IsZero() {
-			v.extent = b
-		} else {
-			v.extent = v.extent.Union(b)
+		for k, n := range s.kinds {
+			kinds[k] += n
 		}
-		kinds[KindOf(g)]++
+	}
+	if extent.Min[0] <= extent.Max[0] {
+		v.extent = extent
 	}
 	for k := KindPoint; k <= KindPolygon; k++ {
 		if kinds[k] > kinds[v.kind] {
