@@ -1,0 +1,57 @@
+// Package raster is the anti-aliased pixel surface the map renderer draws
+// on: filled polygons, stroked lines with joins, caps and dashes, point
+// symbols, and group opacity, composited source-over onto an *image.RGBA.
+//
+// All coordinates are device pixels in the destination image's coordinate
+// space, already projected by the caller; (0, 0) is the top-left corner of
+// the top-left pixel, so the centre of pixel (i, j) is (i+0.5, j+0.5).
+// Colours come in as non-premultiplied [color.NRGBA]. Fully covered pixels
+// are blended with image/draw's own arithmetic, so the inside of a shape
+// is exactly what draw.Draw would give; anti-aliased edge pixels are
+// within one level of it.
+//
+// # Rasterization
+//
+// Coverage is computed by exact-area accumulation, the method of font-rs
+// and golang.org/x/image/vector: every edge deposits the signed area it
+// covers into a float32 cell grid, and a running sum along each row gives
+// the coverage of each pixel. The package has its own rasterizer rather
+// than x/image/vector's because it needs the even-odd rule, and because
+// it never touches more of the grid than a shape's outline: the grid is
+// laid out over the pixels the shape can reach, the chunks of 8 pixels
+// that receive deposits are flagged and only those are composited and
+// cleared, and the runs between them (a shape's interior) are filled as
+// constant spans. A small shape thus works in a few hot cache lines, and a
+// large one is processed in bands of 16 rows, so a thin line across the
+// whole image costs about as much as its length. Edges outside the image
+// are clipped analytically, and shapes entirely outside it are culled.
+//
+// Before rasterization, vertices are dropped where the outline stays
+// within a tenth of a pixel of the original, which is invisible but saves
+// most of the work on over-detailed data; a Path keeps the result between
+// a Fill and a Stroke.
+//
+// Two fill rules are available. [EvenOdd] is what polygons with holes need
+// when ring orientation is unknown (GeoJSON, shapefiles and GeoPackage
+// disagree on it); [NonZero] treats any winding as inside.
+//
+// # Strokes
+//
+// A stroke is outlined in pixel space as one contour per line (two per
+// ring) that winds like the union of a rectangle per segment and a wedge
+// per join, and is filled with the non-zero rule, so overlapping parts of
+// one stroke, at joins or where a line crosses itself, are painted once.
+// As with any exact-area rasterizer, a pixel on the anti-aliased edge of
+// two overlapping parts gets the sum of their coverages, at most full.
+// Lines are clipped to the image, plus the stroke's reach, before they are
+// outlined, and dash patterns are walked in pixel space across vertices,
+// skipping invisible stretches arithmetically, so a line 100 000 px long
+// costs only its visible part.
+//
+// # Symbols
+//
+// Point symbols are rendered once per symbol and per quarter-pixel offset
+// into small premultiplied stamps, cached on the [Canvas], and blitted
+// source-over. [Canvas.Symbols] draws a whole point layer at once, sorted
+// by position when the order cannot show.
+package raster

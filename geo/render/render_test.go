@@ -1,0 +1,200 @@
+package render_test
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"image"
+	"os"
+	"path/filepath"
+	"sync"
+	"testing"
+
+	"github.com/ecoatlas/ecoatlas/assets"
+	"github.com/ecoatlas/ecoatlas/geo/atlas"
+	"github.com/ecoatlas/ecoatlas/geo/imgtest"
+	"github.com/ecoatlas/ecoatlas/geo/render"
+	"github.com/ecoatlas/ecoatlas/geo/style"
+	"github.com/ecoatlas/ecoatlas/geo/viewport"
+	"github.com/paulmach/orb"
+)
+
+// scene is a render test case kept as data (MapLibre's render tests are
+// folders the same way): a style with its sources beside it, and a view.
+type scene struct {
+	Width, Height float64
+	BBox          []float64
+	Center        []float64
+	Zoom          float64
+	Style         json.RawMessage
+}
+
+func loadScene(t testing.TB, dir string, lang render.Language) (*render.Scene, func(scale float64) viewport.Viewport) {
+	t.Helper()
+	data, err := os.ReadFile(filepath.Join(dir, "scene.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var sc scene
+	if err := json.Unmarshal(data, &sc); err != nil {
+		t.Fatalf("%s: %v", dir, err)
+	}
+	st, err := style.Parse(sc.Style)
+	if err != nil {
+		t.Fatalf("%s: %v", dir, err)
+	}
+	a, err := atlas.Load(context.Background(), st, os.DirFS(dir))
+	if err != nil {
+		t.Fatal(err)
+	}
+	view := func(scale float64) viewport.Viewport {
+		if sc.BBox != nil {
+			b := orb.Bound{Min: orb.Point{sc.BBox[0], sc.BBox[1]}, Max: orb.Point{sc.BBox[2], sc.BBox[3]}}
+			return viewport.New(b.Center(), 3, sc.Width, sc.Height, scale).Fit(b, 0)
+		}
+		return viewport.New(orb.Point{sc.Center[0], sc.Center[1]}, sc.Zoom, sc.Width, sc.Height, scale)
+	}
+	return a.Scene(st, lang), view
+}
+
+func TestFrame_scenes(t *testing.T) {
+	dirs, err := filepath.Glob("testdata/scenes/*")
+	if err != nil || len(dirs) == 0 {
+		t.Fatalf("no scenes: %v", err)
+	}
+	for _, dir := range dirs {
+		for _, scale := range []float64{1, 2} {
+			name := fmt.Sprintf("%s@%gx", filepath.Base(dir), scale)
+			t.Run(name, func(t *testing.T) {
+				sc, view := loadScene(t, dir, render.English)
+				img, err := render.Frame(context.Background(), sc, view(scale))
+				if err != nil {
+					t.Fatal(err)
+				}
+				imgtest.Assert(t, "frames/"+name, img)
+			})
+		}
+	}
+}
+
+var (
+	regionOnce  sync.Once
+	regionAtlas *atlas.Atlas
+	regionErr   error
+)
+
+// defaultAtlas loads the embedded map once for all tests and benchmarks.
+func defaultAtlas(t testing.TB) *atlas.Atlas {
+	t.Helper()
+	regionOnce.Do(func() {
+		st, err := style.Parse(assets.DefaultStyle)
+		if err != nil {
+			regionErr = err
+			return
+		}
+		regionAtlas, regionErr = atlas.Load(context.Background(), st, assets.Data())
+	})
+	if regionErr != nil {
+		t.Fatal(regionErr)
+	}
+	return regionAtlas
+}
+
+// region is the bound of the five Central Asian states.
+var region = orb.Bound{Min: orb.Point{46.48, 35.14}, Max: orb.Point{87.32, 55.43}}
+
+func TestFrame_region(t *testing.T) {
+	a := defaultAtlas(t)
+	for _, tc := range []struct {
+		name  string
+		scale float64
+		lang  render.Language
+	}{{"region@1x", 1, render.English}, {"region@2x", 2, render.English}, {"region_ru@1x", 1, render.Russian}} {
+		t.Run(tc.name, func(t *testing.T) {
+			vp := viewport.New(region.Center(), 3, 800, 500, tc.scale).Fit(region, 0)
+			img, err := render.Frame(context.Background(), a.Scene(a.Style, tc.lang), vp)
+			if err != nil {
+				t.Fatal(err)
+			}
+			imgtest.Assert(t, "frames/"+tc.name, img)
+		})
+	}
+}
+
+func TestLabels_neverOverlap(t *testing.T) {
+	a := defaultAtlas(t)
+	for _, zoom := range []float64{3.5, 5, 7, 9} {
+		vp := viewport.New(orb.Point{70, 42}, zoom, 1920, 1080, 1)
+		placed := render.Labels(a.Scene(a.Style, render.English), vp)
+		if len(placed) == 0 {
+			t.Fatalf("zoom %v: no labels", zoom)
+		}
+		var boxes []image.Rectangle
+		for _, p := range placed {
+			for _, b := range p.Boxes {
+				for _, o := range boxes {
+					if b.Overlaps(o) {
+						t.Fatalf("zoom %v: label boxes %v and %v overlap", zoom, b, o)
+					}
+				}
+			}
+			boxes = append(boxes, p.Boxes...)
+		}
+	}
+}
+
+func TestGeometry_cancelled(t *testing.T) {
+	a := defaultAtlas(t)
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	vp := viewport.New(region.Center(), 5, 512, 512, 1)
+	err := render.Geometry(ctx, a.Scene(a.Style, render.English), vp, image.NewRGBA(image.Rect(0, 0, 512, 512)))
+	if err != context.Canceled {
+		t.Errorf("Geometry on a cancelled context returned %v, want context.Canceled", err)
+	}
+}
+
+func BenchmarkFrame_region1080p(b *testing.B) {
+	a := defaultAtlas(b)
+	sc := a.Scene(a.Style, render.English)
+	vp := viewport.New(region.Center(), 3, 1920, 1080, 1).Fit(region, 0)
+	for b.Loop() {
+		if _, err := render.Frame(context.Background(), sc, vp); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+func BenchmarkGeometry_region1080p(b *testing.B) {
+	a := defaultAtlas(b)
+	sc := a.Scene(a.Style, render.English)
+	vp := viewport.New(region.Center(), 3, 1920, 1080, 1).Fit(region, 0)
+	img := image.NewRGBA(image.Rect(0, 0, 1920, 1080))
+	for b.Loop() {
+		if err := render.GeometryParallel(context.Background(), sc, vp, img, 2); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+func BenchmarkLabels_region1080p(b *testing.B) {
+	a := defaultAtlas(b)
+	sc := a.Scene(a.Style, render.English)
+	vp := viewport.New(region.Center(), 3, 1920, 1080, 1).Fit(region, 0)
+	img := image.NewRGBA(image.Rect(0, 0, 1920, 1080))
+	for b.Loop() {
+		render.DrawLabels(img, render.Labels(sc, vp))
+	}
+}
+
+// BenchmarkTile_z8_182_94 renders the 256-px tile over Lake Issyk-Kul.
+func BenchmarkTile_z8_182_94(b *testing.B) {
+	a := defaultAtlas(b)
+	sc := a.Scene(a.Style, render.English)
+	a.BuildIndexes()
+	for b.Loop() {
+		if _, err := render.Tile(context.Background(), sc, 8, 182, 94, 1); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
