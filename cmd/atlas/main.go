@@ -1,0 +1,24 @@
+// Command atlas renders Ecoatlas maps without a window, with exactly the
+// engine and style of the desktop app.
+//
+//	atlas render --out map.png [--size 1600x1000] [--scale 1|2]
+//	             [--bbox minlon,minlat,maxlon,maxlat | --center lon,lat --zoom z]
+//	             [--layers name,...|none] [--style file.json] [--add file.geojson ...]
+//	             [--lang en|ru] [--timings]
+//
+// It exits with 0 on success, 2 on bad arguments and 1 when reading data
+// or writing the image fails, printing one line that says why.
+package main
+
+import (
+	"context"
+	"os"
+	"os/signal"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	code := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
+	stop()
+	os.Exit(code)
+}

@@ -1,0 +1,177 @@
+// Package atlas binds a style to its data: it loads every source a
+// [style.Style] names from a file system (the embedded assets for the
+// default map), keeps them, and builds the [render.Scene] the renderers
+// draw. It is the one place where files become layers, shared by the
+// desktop app and the CLI so both draw exactly the same map.
+package atlas
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"image/png"
+	"io/fs"
+	"path"
+	"strings"
+	"sync"
+
+	"github.com/ecoatlas/ecoatlas/geo/decode"
+	"github.com/ecoatlas/ecoatlas/geo/layer"
+	"github.com/ecoatlas/ecoatlas/geo/render"
+	"github.com/ecoatlas/ecoatlas/geo/style"
+	"github.com/paulmach/orb"
+)
+
+// Source is a loaded data source.
+type Source struct {
+	ID     string
+	Path   string
+	Vector *layer.Vector
+	Relief *layer.Relief
+}
+
+// Atlas is a style with all of its sources loaded.
+type Atlas struct {
+	Style   *style.Style
+	Sources map[string]*Source
+}
+
+// Load reads every source of the style from fsys, in parallel. An error
+// names the source and its file.
+func Load(ctx context.Context, st *style.Style, fsys fs.FS) (*Atlas, error) {
+	a := &Atlas{Style: st, Sources: make(map[string]*Source, len(st.Sources))}
+	var (
+		mu    sync.Mutex
+		wg    sync.WaitGroup
+		errs  []error
+		limit = make(chan struct{}, 4)
+	)
+	for id, def := range st.Sources {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			limit <- struct{}{}
+			defer func() { <-limit }()
+			if ctx.Err() != nil {
+				return
+			}
+			src, err := loadSource(fsys, id, def)
+			mu.Lock()
+			defer mu.Unlock()
+			if err != nil {
+				errs = append(errs, err)
+				return
+			}
+			a.Sources[id] = src
+		}()
+	}
+	wg.Wait()
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	if len(errs) > 0 {
+		return nil, errs[0]
+	}
+	return a, nil
+}
+
+func loadSource(fsys fs.FS, id string, def style.Source) (*Source, error) {
+	data, err := fs.ReadFile(fsys, def.Path)
+	if err != nil {
+		return nil, fmt.Errorf("source %q: %w", id, err)
+	}
+	src := &Source{ID: id, Path: def.Path}
+	switch def.Kind {
+	case style.SourceHillshade:
+		img, err := png.Decode(bytes.NewReader(data))
+		if err != nil {
+			return nil, fmt.Errorf("source %q: %s: %w", id, def.Path, err)
+		}
+		wfPath := strings.TrimSuffix(def.Path, path.Ext(def.Path)) + ".pgw"
+		wfData, err := fs.ReadFile(fsys, wfPath)
+		if err != nil {
+			return nil, fmt.Errorf("source %q: the relief needs its world file: %w", id, err)
+		}
+		wf, err := layer.ParseWorldFile(bytes.NewReader(wfData))
+		if err != nil {
+			return nil, fmt.Errorf("source %q: %s: %w", id, wfPath, err)
+		}
+		src.Relief = layer.NewRelief(img, wf)
+	default:
+		v, err := decode.GeoJSON(data, path.Base(def.Path))
+		if err != nil {
+			return nil, fmt.Errorf("source %q: %w", id, err)
+		}
+		src.Vector = v
+	}
+	return src, nil
+}
+
+// AddVector adds a vector source and a plain-styled layer for it on top of
+// the map, returning the new layer's id (made unique from name).
+func (a *Atlas) AddVector(name, filePath string, v *layer.Vector) string {
+	id := name
+	for n := 2; a.Sources[id] != nil; n++ {
+		id = fmt.Sprintf("%s_%d", name, n)
+	}
+	a.Sources[id] = &Source{ID: id, Path: filePath, Vector: v}
+	if a.Style.Sources == nil {
+		a.Style.Sources = map[string]style.Source{}
+	}
+	a.Style.Sources[id] = style.Source{Kind: style.SourceVector, Path: filePath, Attribution: name}
+	l := style.Plain(id, name, id)
+	if v.Kind() == layer.KindLine {
+		l = style.PlainLines(id, name, id)
+	}
+	a.Style.Layers = append(a.Style.Layers, l)
+	return id
+}
+
+// BuildIndexes builds the spatial index of every vector source now; the
+// app runs it in the background after loading so that panning and
+// identify never wait for it.
+func (a *Atlas) BuildIndexes() {
+	for _, s := range a.Sources {
+		if s.Vector != nil {
+			s.Vector.BuildIndex()
+		}
+	}
+}
+
+// Scene binds the layers of st (which may be a modified copy of a.Style:
+// the app changes visibility, order and opacity on its own copy) to the
+// loaded sources. Layers whose source is missing are left out.
+func (a *Atlas) Scene(st *style.Style, lang render.Language) *render.Scene {
+	sc := &render.Scene{Background: st.Background.NRGBA(), Language: lang}
+	for i := range st.Layers {
+		l := &st.Layers[i]
+		src := a.Sources[l.Source]
+		if src == nil {
+			continue
+		}
+		rl := render.Layer{Style: l, Relief: src.Relief}
+		if src.Vector != nil {
+			rl.Features = src.Vector
+		}
+		sc.Layers = append(sc.Layers, rl)
+	}
+	return sc
+}
+
+// Extent returns the lon/lat bound of the vector layers the style shows.
+func (a *Atlas) Extent(st *style.Style) orb.Bound {
+	var b orb.Bound
+	first := true
+	for _, l := range st.Layers {
+		src := a.Sources[l.Source]
+		if l.Hidden || src == nil || src.Vector == nil || src.Vector.Len() == 0 {
+			continue
+		}
+		if first {
+			b, first = src.Vector.Extent(), false
+		} else {
+			b = b.Union(src.Vector.Extent())
+		}
+	}
+	return b
+}
