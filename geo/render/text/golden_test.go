@@ -1,98 +1,18 @@
 package text_test
 
 import (
-	"bytes"
-	"errors"
-	"flag"
 	"image"
 	"image/color"
 	"image/draw"
-	"image/png"
-	"io/fs"
 	"math"
-	"os"
-	"path/filepath"
 	"slices"
 	"testing"
 
+	"github.com/ecoatlas/ecoatlas/geo/imgtest"
 	"github.com/ecoatlas/ecoatlas/geo/render/text"
 	"github.com/paulmach/orb"
 	"golang.org/x/image/vector"
 )
-
-var update = flag.Bool("update", false, "rewrite the golden images in testdata")
-
-// Golden images may differ by goldenChannelTolerance per channel on at most
-// goldenBadFraction of the bytes, so that harmless floating-point changes
-// do not fail the tests.
-const (
-	goldenChannelTolerance = 4
-	goldenBadFraction      = 0.01
-)
-
-// checkGolden compares img with testdata/name.png, rewriting it with
-// -update. On a mismatch it writes img to testdata/failed/name.png.
-func checkGolden(t *testing.T, name string, img *image.RGBA) {
-	t.Helper()
-	path := filepath.Join("testdata", name+".png")
-	if *update {
-		writePNG(t, path, img)
-		return
-	}
-	want, err := readPNG(path)
-	if errors.Is(err, fs.ErrNotExist) {
-		t.Fatalf("golden %s missing: run go test -update", path)
-	}
-	if err != nil {
-		t.Fatal(err)
-	}
-	if bad, ok := compareImages(img, want); !ok {
-		failed := filepath.Join("testdata", "failed", name+".png")
-		writePNG(t, failed, img)
-		t.Errorf("%s: %d bytes differ by more than %d (size %v, want %v); actual image written to %s",
-			path, bad, goldenChannelTolerance, img.Rect.Size(), want.Rect.Size(), failed)
-	}
-}
-
-func compareImages(got, want *image.RGBA) (bad int, ok bool) {
-	if got.Rect.Size() != want.Rect.Size() {
-		return len(got.Pix), false
-	}
-	for i := range got.Pix {
-		if d := int(got.Pix[i]) - int(want.Pix[i]); d > goldenChannelTolerance || d < -goldenChannelTolerance {
-			bad++
-		}
-	}
-	return bad, float64(bad) <= goldenBadFraction*float64(len(got.Pix))
-}
-
-func readPNG(path string) (*image.RGBA, error) {
-	b, err := os.ReadFile(path)
-	if err != nil {
-		return nil, err
-	}
-	img, err := png.Decode(bytes.NewReader(b))
-	if err != nil {
-		return nil, err
-	}
-	rgba := image.NewRGBA(image.Rectangle{Max: img.Bounds().Size()})
-	draw.Draw(rgba, rgba.Rect, img, img.Bounds().Min, draw.Src)
-	return rgba, nil
-}
-
-func writePNG(t *testing.T, path string, img image.Image) {
-	t.Helper()
-	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-		t.Fatal(err)
-	}
-	var buf bytes.Buffer
-	if err := png.Encode(&buf, img); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(path, buf.Bytes(), 0o644); err != nil {
-		t.Fatal(err)
-	}
-}
 
 // mapBackground returns a canvas resembling a map: a land tint crossed by
 // a road and a river, so that halos have something to separate the text
@@ -168,7 +88,7 @@ func TestGolden_haloLatinCyrillic(t *testing.T) {
 			small.Size, small.HaloWidth = 11, 1.6
 			drawCentred(img, "Алматы · Қарағанды · Ташкент", small, scale, 130*scale, 55*scale)
 			drawCentred(img, "Αθήνα · Бішкек · Душанбе", small, scale, 130*scale, 85*scale)
-			checkGolden(t, name, img)
+			imgtest.Assert(t, name, img)
 		})
 	}
 }
@@ -187,7 +107,7 @@ func TestGolden_styles(t *testing.T) {
 		Color: color.NRGBA{0x9a, 0x7b, 0x55, 0xff}, Halo: color.NRGBA{0xf6, 0xf0, 0xe2, 0x90}, HaloWidth: 1.2,
 	}
 	drawCentred(img, "Kyzylkum Desert", desert, 1, 150, 108)
-	checkGolden(t, "styles", img)
+	imgtest.Assert(t, "styles", img)
 }
 
 func TestGolden_wrapped(t *testing.T) {
@@ -201,7 +121,7 @@ func TestGolden_wrapped(t *testing.T) {
 		t.Fatalf("%q wraps into %d lines, want 2", s, m.Lines)
 	}
 	drawCentred(img, s, region, 1, 100, 40)
-	checkGolden(t, "wrapped", img)
+	imgtest.Assert(t, "wrapped", img)
 }
 
 func TestGolden_curved(t *testing.T) {
@@ -252,7 +172,7 @@ func TestGolden_curved(t *testing.T) {
 		}
 		l.Draw(img)
 	}
-	checkGolden(t, "curved", img)
+	imgtest.Assert(t, "curved", img)
 }
 
 func reversed(line []orb.Point) []orb.Point {
