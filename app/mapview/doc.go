@@ -1,0 +1,34 @@
+// Package mapview is the map widget of the desktop app: a Fyne widget that
+// shows an [atlas.Atlas] drawn with a style, and turns pointer, wheel and
+// keyboard input into [viewport.Viewport] changes.
+//
+// The widget never draws map geometry on the UI goroutine. Its
+// canvas.Raster generator only composes tiles that are already in the
+// cache (see package tile) and draws the labels over the composed frame;
+// a scheduler renders missing tiles on background workers, and each tile
+// that lands asks, through fyne.Do, for one coalesced refresh. While tiles
+// are missing the compositor stands the previous frame in for them, so
+// panning and zooming stay smooth.
+//
+// Tiles are keyed by a content generation: changing the style (layer
+// visibility, order, opacity) moves to a new generation, and a style seen
+// before gets its old generation back, so toggling a layer off and on
+// again redraws from the cache. The label language is not part of the
+// tiles: switching it only re-places the labels. Labels are placed for an
+// area a little larger than the view and moved with it while it pans, so
+// a pan frame costs copying tiles and drawing labels, not placing them.
+//
+// The view stays on its home bound (the atlas region by default): its
+// centre cannot leave it, and it zooms out at most half a level beyond
+// showing all of it, since the atlas has no data much beyond.
+//
+// Input handled by [View]:
+//
+//   - drag: pan, the map point under the pointer stays under it;
+//   - wheel or trackpad scroll: zoom at the pointer, in steps proportional
+//     to the scroll;
+//   - double tap: zoom in one level at the pointer;
+//   - keys (when focused; the shell forwards unfocused keys too): + and =
+//     zoom in, − zooms out, the arrow keys pan, Home shows the whole region;
+//   - pointer moves: reported through [View.OnCursor].
+package mapview

@@ -1,0 +1,366 @@
+package mapview_test
+
+import (
+	"context"
+	"image"
+	"math"
+	"sync"
+	"testing"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/test"
+	"github.com/paulmach/orb"
+
+	"github.com/ecoatlas/ecoatlas/app/mapview"
+	"github.com/ecoatlas/ecoatlas/assets"
+	"github.com/ecoatlas/ecoatlas/geo/atlas"
+	"github.com/ecoatlas/ecoatlas/geo/imgtest"
+	"github.com/ecoatlas/ecoatlas/geo/render"
+	"github.com/ecoatlas/ecoatlas/geo/style"
+	"github.com/ecoatlas/ecoatlas/geo/viewport"
+)
+
+// loadAtlas loads the embedded atlas once for all tests.
+var loadAtlas = sync.OnceValues(func() (*atlas.Atlas, error) {
+	st, err := style.Parse(assets.DefaultStyle)
+	if err != nil {
+		return nil, err
+	}
+	return atlas.Load(context.Background(), st, assets.Data())
+})
+
+// newView returns a view of the default map with synchronous tile
+// rendering, in a test window of w×h logical pixels.
+func newView(t *testing.T, w, h float32, opts ...mapview.Option) (*mapview.View, fyne.Window) {
+	t.Helper()
+	test.NewTempApp(t)
+	at, err := loadAtlas()
+	if err != nil {
+		t.Fatal(err)
+	}
+	v := mapview.New(at, at.Style.Clone(), append([]mapview.Option{mapview.WithImmediateRendering()}, opts...)...)
+	t.Cleanup(v.Close)
+	win := test.NewTempWindow(t, v)
+	win.SetPadded(false)
+	win.Resize(fyne.NewSize(w, h))
+	return v, win
+}
+
+// near reports whether two points are within eps on both axes.
+func near(a, b orb.Point, eps float64) bool {
+	return math.Abs(a[0]-b[0]) <= eps && math.Abs(a[1]-b[1]) <= eps
+}
+
+func TestView_startsFittedToRegion(t *testing.T) {
+	v, _ := newView(t, 320, 200)
+	got := v.Viewport()
+	want := viewport.New(orb.Point{}, 0, 320, 200, 1).Fit(mapview.Region, mapview.FitPadding)
+	if !near(got.Center, want.Center, 1e-9) || got.Zoom != want.Zoom {
+		t.Errorf("initial view = %v z%v, want %v z%v", got.Center, got.Zoom, want.Center, want.Zoom)
+	}
+}
+
+func TestView_dragPansByTheDrag(t *testing.T) {
+	v, win := newView(t, 320, 200)
+	var changes int
+	v.OnViewportChanged = func(viewport.Viewport) { changes++ }
+	start := orb.Point{100, 80}
+	grabbed := v.Viewport().FromPixel(start)
+
+	test.Drag(win.Canvas(), fyne.NewPos(100, 80), 37, -21)
+
+	if got, want := v.Viewport().ToPixel(grabbed), (orb.Point{137, 59}); !near(got, want, 1e-6) {
+		t.Errorf("the grabbed point is at %v after the drag, want %v", got, want)
+	}
+	if changes != 1 {
+		t.Errorf("OnViewportChanged was called %d times, want 1", changes)
+	}
+}
+
+func TestView_panMovesThePictureRigidly(t *testing.T) {
+	v, win := newView(t, 320, 200)
+	v.SetViewport(viewport.New(orb.Point{70, 43}, 6, 0, 0, 1))
+	before := capture(win)
+
+	test.Drag(win.Canvas(), fyne.NewPos(100, 100), 40, 30)
+	after := capture(win)
+
+	// Tiles and labels both move by the drag: the overlap is unchanged.
+	var moved int
+	for y := 0; y < 200-30; y++ {
+		for x := 0; x < 320-40; x++ {
+			if before.At(x, y) != after.At(x+40, y+30) {
+				moved++
+			}
+		}
+	}
+	if moved != 0 {
+		t.Errorf("%d pixels of the overlap changed, want the picture moved as a whole", moved)
+	}
+}
+
+func TestView_scrollZoomsAtTheCursor(t *testing.T) {
+	for name, tt := range map[string]struct {
+		dy       float32
+		zoomSign float64
+	}{
+		"wheel up zooms in":    {dy: 10, zoomSign: 1},
+		"wheel down zooms out": {dy: -25, zoomSign: -1},
+	} {
+		t.Run(name, func(t *testing.T) {
+			v, _ := newView(t, 320, 200)
+			before := v.Viewport()
+			cursor := orb.Point{250, 40}
+			under := before.FromPixel(cursor)
+
+			v.Scrolled(&fyne.ScrollEvent{
+				PointEvent: fyne.PointEvent{Position: fyne.NewPos(250, 40)},
+				Scrolled:   fyne.Delta{DY: tt.dy},
+			})
+
+			after := v.Viewport()
+			if dz := after.Zoom - before.Zoom; dz*tt.zoomSign <= 0 {
+				t.Fatalf("zoom changed by %v, want a change of sign %v", dz, tt.zoomSign)
+			}
+			if got := after.FromPixel(cursor); !near(got, under, 1e-9) {
+				t.Errorf("lon/lat under the cursor moved from %v to %v", under, got)
+			}
+		})
+	}
+}
+
+func TestView_scrollZoomIsProportional(t *testing.T) {
+	for name, tt := range map[string]struct {
+		deltas []float32
+		want   float64
+	}{
+		"one wheel notch":      {deltas: []float32{25}, want: 0.5},
+		"two wheel notches":    {deltas: []float32{25, 25}, want: 1},
+		"a long scroll":        {deltas: []float32{50}, want: 1},
+		"small trackpad steps": {deltas: []float32{2.5, 2.5, 2.5, 2.5, 2.5, 2.5, 2.5, 2.5, 2.5, 2.5}, want: 0.5},
+		"back and forth":       {deltas: []float32{25, -25}, want: 0},
+		"a flick is capped":    {deltas: []float32{5000}, want: 1},
+	} {
+		t.Run(name, func(t *testing.T) {
+			v, _ := newView(t, 320, 200)
+			before := v.Viewport().Zoom
+			for _, dy := range tt.deltas {
+				v.Scrolled(&fyne.ScrollEvent{Scrolled: fyne.Delta{DY: dy}})
+			}
+			// Zooms land on a grid of 1/16 level, so the start, which
+			// fits the region, may be half a step off it.
+			if got := v.Viewport().Zoom - before; math.Abs(got-tt.want) > 1.0/32+1e-9 {
+				t.Errorf("zoom changed by %v, want %v", got, tt.want)
+			}
+		})
+	}
+}
+
+func TestView_staysOnTheRegion(t *testing.T) {
+	v, win := newView(t, 800, 600)
+	home := v.Viewport().Zoom
+	for range 20 {
+		v.Scrolled(&fyne.ScrollEvent{Scrolled: fyne.Delta{DY: -50}})
+	}
+	if got, want := v.Viewport().Zoom, math.Max(home-0.5, viewport.MinZoom); math.Abs(got-want) > 1e-9 {
+		t.Errorf("zoomed out to %v, want the limit %v", got, want)
+	}
+	test.Drag(win.Canvas(), fyne.NewPos(160, 100), 5000, -3000)
+	if c := v.Viewport().Center; !mapview.Region.Contains(c) {
+		t.Errorf("dragged the centre to %v, outside the region %v", c, mapview.Region)
+	}
+}
+
+func TestView_keys(t *testing.T) {
+	for name, tt := range map[string]struct {
+		press func(v *mapview.View)
+		check func(t *testing.T, before, after viewport.Viewport)
+	}{
+		"plus zooms in one level": {
+			press: func(v *mapview.View) { test.Type(v, "+") },
+			check: func(t *testing.T, before, after viewport.Viewport) {
+				if after.Zoom != before.Zoom+1 || !near(after.Center, before.Center, 1e-9) {
+					t.Errorf("zoom %v → %v at %v → %v, want +1 at the same centre", before.Zoom, after.Zoom, before.Center, after.Center)
+				}
+			},
+		},
+		"equals zooms in one level": {
+			press: func(v *mapview.View) { test.Type(v, "=") },
+			check: func(t *testing.T, before, after viewport.Viewport) {
+				if after.Zoom != before.Zoom+1 {
+					t.Errorf("zoom %v → %v, want +1", before.Zoom, after.Zoom)
+				}
+			},
+		},
+		"minus zooms out one level": {
+			press: func(v *mapview.View) { test.Type(v, "-") },
+			check: func(t *testing.T, before, after viewport.Viewport) {
+				if after.Zoom != before.Zoom-1 {
+					t.Errorf("zoom %v → %v, want −1", before.Zoom, after.Zoom)
+				}
+			},
+		},
+		"left arrow shows what is west": {
+			press: func(v *mapview.View) { v.TypedKey(&fyne.KeyEvent{Name: fyne.KeyLeft}) },
+			check: func(t *testing.T, before, after viewport.Viewport) {
+				want := before.FromPixel(orb.Point{before.Width/2 - 0.2*before.Width, before.Height / 2})
+				if !near(after.Center, want, 1e-9) {
+					t.Errorf("centre %v, want %v", after.Center, want)
+				}
+			},
+		},
+		"down arrow shows what is south": {
+			press: func(v *mapview.View) { v.TypedKey(&fyne.KeyEvent{Name: fyne.KeyDown}) },
+			check: func(t *testing.T, before, after viewport.Viewport) {
+				want := before.FromPixel(orb.Point{before.Width / 2, before.Height/2 + 0.2*before.Height})
+				if !near(after.Center, want, 1e-9) {
+					t.Errorf("centre %v, want %v", after.Center, want)
+				}
+			},
+		},
+		"home shows the whole region": {
+			press: func(v *mapview.View) {
+				v.SetViewport(viewport.New(orb.Point{77, 42}, 9, 0, 0, 1))
+				v.TypedKey(&fyne.KeyEvent{Name: fyne.KeyHome})
+			},
+			check: func(t *testing.T, _, after viewport.Viewport) {
+				want := after.Fit(mapview.Region, mapview.FitPadding)
+				if after != want {
+					t.Errorf("view %+v, want %+v", after, want)
+				}
+			},
+		},
+	} {
+		t.Run(name, func(t *testing.T) {
+			v, _ := newView(t, 320, 200)
+			v.SetViewport(viewport.New(mapview.Region.Center(), 6, 0, 0, 1))
+			before := v.Viewport()
+			tt.press(v)
+			tt.check(t, before, v.Viewport())
+		})
+	}
+}
+
+func TestView_doubleTapZoomsInAtThePoint(t *testing.T) {
+	v, _ := newView(t, 320, 200)
+	before := v.Viewport()
+	p := orb.Point{60, 150}
+	under := before.FromPixel(p)
+
+	v.DoubleTapped(&fyne.PointEvent{Position: fyne.NewPos(60, 150)})
+
+	after := v.Viewport()
+	if after.Zoom != before.Zoom+1 {
+		t.Errorf("zoom %v → %v, want +1", before.Zoom, after.Zoom)
+	}
+	if got := after.FromPixel(p); !near(got, under, 1e-9) {
+		t.Errorf("lon/lat under the tap moved from %v to %v", under, got)
+	}
+}
+
+func TestView_flyToEndsAtTheFittedView(t *testing.T) {
+	v, _ := newView(t, 320, 200)
+	aral := orb.Bound{Min: orb.Point{58, 43.3}, Max: orb.Point{62.5, 46.9}}
+	var last viewport.Viewport
+	v.OnViewportChanged = func(vp viewport.Viewport) { last = vp }
+
+	v.FlyTo(aral)
+
+	want := v.Viewport().Fit(aral, mapview.FitPadding)
+	if got := v.Viewport(); got != want || last != want {
+		t.Errorf("view %+v (last reported %+v), want %+v", got, last, want)
+	}
+}
+
+func TestView_cursor(t *testing.T) {
+	v, win := newView(t, 320, 200)
+	var (
+		got    orb.Point
+		inside bool
+	)
+	v.OnCursor = func(p orb.Point, in bool) { got, inside = p, in }
+
+	test.MoveMouse(win.Canvas(), fyne.NewPos(120, 90))
+	if want := v.Viewport().FromPixel(orb.Point{120, 90}); !inside || !near(got, want, 1e-9) {
+		t.Errorf("cursor at %v inside=%t, want %v inside", got, inside, want)
+	}
+	test.MoveMouse(win.Canvas(), fyne.NewPos(400, 400))
+	if inside {
+		t.Error("cursor still inside after leaving the map")
+	}
+}
+
+func TestView_firstFrameIsReportedOnce(t *testing.T) {
+	v, win := newView(t, 320, 200)
+	var calls int
+	v.OnFirstFrame = func() { calls++ }
+	win.Canvas().Capture()
+	v.Refresh()
+	win.Canvas().Capture()
+	if calls != 1 {
+		t.Errorf("OnFirstFrame was called %d times, want 1", calls)
+	}
+}
+
+func TestView_golden(t *testing.T) {
+	for name, scale := range map[string]float32{"map_320x200": 1, "map_320x200@2x": 2} {
+		t.Run(name, func(t *testing.T) {
+			_, win := newView(t, 320, 200)
+			win.Canvas().(test.WindowlessCanvas).SetScale(scale)
+			imgtest.Assert(t, name, capture(win))
+		})
+	}
+}
+
+func TestView_languageChangesOnlyTheLabels(t *testing.T) {
+	v, win := newView(t, 480, 300)
+	english := capture(win)
+	v.SetLanguage(render.Russian)
+	russian := capture(win)
+	if v.Language() != render.Russian {
+		t.Fatalf("language %q, want %q", v.Language(), render.Russian)
+	}
+	if differing(english, russian) == 0 {
+		t.Error("the map looks the same with Russian labels")
+	}
+}
+
+func TestView_setStyleRedraws(t *testing.T) {
+	v, win := newView(t, 320, 200)
+	before := capture(win)
+	original := v.Style()
+	st := original.Clone()
+	for i := range st.Layers {
+		st.Layers[i].Hidden = true
+	}
+	v.SetStyle(st)
+	blank := capture(win)
+	bg := st.Background.NRGBA()
+	px := blank.At(160, 100)
+	if r, g, b, _ := px.RGBA(); r>>8 != uint32(bg.R) || g>>8 != uint32(bg.G) || b>>8 != uint32(bg.B) {
+		t.Errorf("with every layer hidden the centre is %v, want the background %v", px, bg)
+	}
+	if differing(before, blank) == 0 {
+		t.Error("hiding every layer changed nothing")
+	}
+	v.SetStyle(original)
+	if n := differing(before, capture(win)); n != 0 {
+		t.Errorf("%d pixels differ after showing the layers again", n)
+	}
+}
+
+func capture(win fyne.Window) image.Image { return win.Canvas().Capture() }
+
+// differing counts the pixels that differ between two images of one size.
+func differing(a, b image.Image) int {
+	n := 0
+	r := a.Bounds()
+	for y := r.Min.Y; y < r.Max.Y; y++ {
+		for x := r.Min.X; x < r.Max.X; x++ {
+			if a.At(x, y) != b.At(x, y) {
+				n++
+			}
+		}
+	}
+	return n
+}

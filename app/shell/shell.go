@@ -1,0 +1,220 @@
+// Package shell assembles the main window of the desktop app: the map
+// filling most of it, the layer panel in a collapsible split on the left,
+// a toolbar (fly-to places, label language, About), a status bar (scale
+// bar, coordinates under the pointer, data credits), the menu and the
+// keyboard shortcuts.
+//
+// The shell receives its app, window, atlas and style from the caller
+// ([New]), so tests run it on Fyne's test app and window, and only the
+// program's main package knows the real driver.
+package shell
+
+import (
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/driver/desktop"
+	"fyne.io/fyne/v2/layout"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+	"github.com/paulmach/orb"
+
+	"github.com/ecoatlas/ecoatlas/app/i18n"
+	"github.com/ecoatlas/ecoatlas/app/layerpanel"
+	"github.com/ecoatlas/ecoatlas/app/mapview"
+	"github.com/ecoatlas/ecoatlas/geo/atlas"
+	"github.com/ecoatlas/ecoatlas/geo/render"
+	"github.com/ecoatlas/ecoatlas/geo/style"
+)
+
+// Place is a destination of the fly-to buttons.
+type Place struct {
+	// Key is the catalogue key of the place's name.
+	Key string
+	// Bound is the lon/lat bound the map fits.
+	Bound orb.Bound
+	// Shortcut is the key that, with Ctrl (⌘ on macOS), flies there.
+	Shortcut fyne.KeyName
+}
+
+// Places are the fly-to destinations, in toolbar order.
+var Places = []Place{
+	{Key: "place.aral", Bound: orb.Bound{Min: orb.Point{58, 43.3}, Max: orb.Point{62.5, 46.9}}, Shortcut: fyne.Key1},
+	{Key: "place.caspian", Bound: orb.Bound{Min: orb.Point{46.5, 36.5}, Max: orb.Point{55, 47.2}}, Shortcut: fyne.Key2},
+	{Key: "place.issykkul", Bound: orb.Bound{Min: orb.Point{75.9, 41.9}, Max: orb.Point{78.5, 43}}, Shortcut: fyne.Key3},
+	{Key: "place.region", Bound: mapview.Region, Shortcut: fyne.Key0},
+}
+
+// layerPanelOffset is the share of the window's width the layer panel
+// starts with.
+const layerPanelOffset = 0.26
+
+// Shell is the assembled main window.
+type Shell struct {
+	view    *mapview.View
+	layers  *layerpanel.Panel
+	split   *container.Split
+	status  *statusBar
+	about   func()
+	english *widget.Button
+	russian *widget.Button
+}
+
+// Option configures a [Shell] made by [New].
+type Option func(*config)
+
+type config struct {
+	lang    render.Language
+	mapOpts []mapview.Option
+}
+
+// WithLanguage sets the initial label language of the map (default
+// [render.English]).
+func WithLanguage(lang render.Language) Option {
+	return func(c *config) { c.lang = lang }
+}
+
+// WithMapOptions passes options to the map view, such as
+// [mapview.WithImmediateRendering] in tests.
+func WithMapOptions(opts ...mapview.Option) Option {
+	return func(c *config) { c.mapOpts = append(c.mapOpts, opts...) }
+}
+
+// New builds the main window's content for the atlas drawn with st and
+// puts it, the menu and the shortcuts into w. The map starts rendering
+// in the background at once; call [Shell.Close] when the window goes.
+func New(a fyne.App, w fyne.Window, at *atlas.Atlas, st *style.Style, opts ...Option) *Shell {
+	c := config{lang: render.English}
+	for _, opt := range opts {
+		opt(&c)
+	}
+	s := &Shell{status: newStatusBar()}
+	s.view = mapview.New(at, st, append([]mapview.Option{mapview.WithLanguage(c.lang)}, c.mapOpts...)...)
+	s.view.OnViewportChanged = s.status.setViewport
+	s.view.OnCursor = s.status.setCursor
+	s.layers = layerpanel.New(at, st)
+	s.layers.OnChanged = func(st *style.Style) {
+		s.view.SetStyle(st)
+		s.status.setStyle(st)
+	}
+	s.status.setStyle(st)
+	s.status.setViewport(s.view.Viewport())
+	s.about = func() { newAbout(w, a.Metadata().Version).Show() }
+
+	s.split = container.NewHSplit(s.layers, s.mapArea())
+	s.split.Offset = layerPanelOffset
+	w.SetTitle(i18n.T("app.title"))
+	w.SetMainMenu(s.menu())
+	w.SetContent(container.NewBorder(s.toolbar(), s.status.content, nil, nil, s.split))
+	s.addShortcuts(w.Canvas())
+	s.setLanguage(c.lang)
+	return s
+}
+
+// Map returns the map view.
+func (s *Shell) Map() *mapview.View { return s.view }
+
+// Close stops the map's background rendering.
+func (s *Shell) Close() { s.view.Close() }
+
+// mapArea returns the map with the zoom buttons over its top-right corner.
+func (s *Shell) mapArea() fyne.CanvasObject {
+	zoomIn := widget.NewButtonWithIcon("", theme.ZoomInIcon(), s.view.ZoomIn)
+	zoomOut := widget.NewButtonWithIcon("", theme.ZoomOutIcon(), s.view.ZoomOut)
+	home := widget.NewButtonWithIcon("", theme.ZoomFitIcon(), s.view.Home)
+	controls := container.NewVBox(zoomIn, zoomOut, home)
+	return container.NewStack(s.view, container.NewPadded(container.NewBorder(nil, nil, nil, controls)))
+}
+
+// toolbar returns the line over the map: the layer panel switch, the
+// fly-to places, the label language and About.
+func (s *Shell) toolbar() fyne.CanvasObject {
+	layers := widget.NewButtonWithIcon(i18n.T("toolbar.layers"), theme.ListIcon(), s.toggleLayers)
+	layers.Importance = widget.LowImportance
+	items := []fyne.CanvasObject{layers, widget.NewSeparator()}
+	for _, p := range Places {
+		b := widget.NewButton(i18n.T(p.Key), func() { s.view.FlyTo(p.Bound) })
+		b.Importance = widget.LowImportance
+		items = append(items, b)
+	}
+	s.english = widget.NewButton(i18n.T("language.english"), func() { s.setLanguage(render.English) })
+	s.russian = widget.NewButton(i18n.T("language.russian"), func() { s.setLanguage(render.Russian) })
+	about := widget.NewButtonWithIcon(i18n.T("toolbar.about"), theme.InfoIcon(), s.about)
+	about.Importance = widget.LowImportance
+	labels := widget.NewLabel(i18n.T("toolbar.labels"))
+	items = append(items, layout.NewSpacer(), labels, s.english, s.russian, widget.NewSeparator(), about)
+	return container.NewVBox(container.NewHBox(items...), widget.NewSeparator())
+}
+
+// menu returns the main menu. Fyne adds Quit to the first menu.
+func (s *Shell) menu() *fyne.MainMenu {
+	view := fyne.NewMenu(i18n.T("menu.view"),
+		&fyne.MenuItem{Label: i18n.T("menu.layers"), Action: s.toggleLayers, Shortcut: shortcut(fyne.KeyL)},
+		fyne.NewMenuItemSeparator(),
+	)
+	for _, p := range Places {
+		view.Items = append(view.Items, &fyne.MenuItem{
+			Label: i18n.T(p.Key), Action: func() { s.view.FlyTo(p.Bound) }, Shortcut: shortcut(p.Shortcut),
+		})
+	}
+	view.Items = append(view.Items,
+		fyne.NewMenuItemSeparator(),
+		&fyne.MenuItem{Label: i18n.T("menu.zoomin"), Action: s.view.ZoomIn, Shortcut: shortcut(fyne.KeyEqual)},
+		&fyne.MenuItem{Label: i18n.T("menu.zoomout"), Action: s.view.ZoomOut, Shortcut: shortcut(fyne.KeyMinus)},
+		fyne.NewMenuItemSeparator(),
+		&fyne.MenuItem{Label: i18n.T("menu.labels.english"), Action: func() { s.setLanguage(render.English) }},
+		&fyne.MenuItem{Label: i18n.T("menu.labels.russian"), Action: func() { s.setLanguage(render.Russian) }},
+	)
+	help := fyne.NewMenu(i18n.T("menu.help"),
+		&fyne.MenuItem{Label: i18n.T("menu.about"), Action: s.about},
+	)
+	return fyne.NewMainMenu(fyne.NewMenu(i18n.T("menu.file")), view, help)
+}
+
+// shortcut returns Ctrl (⌘ on macOS) plus a key.
+func shortcut(key fyne.KeyName) *desktop.CustomShortcut {
+	return &desktop.CustomShortcut{KeyName: key, Modifier: fyne.KeyModifierShortcutDefault}
+}
+
+// addShortcuts registers the menu's shortcuts on the window (Linux and
+// Windows menus only show them) and sends the keys typed while no widget
+// has the focus to the map, so + − and the arrows work at once.
+func (s *Shell) addShortcuts(c fyne.Canvas) {
+	c.AddShortcut(shortcut(fyne.KeyL), func(fyne.Shortcut) { s.toggleLayers() })
+	c.AddShortcut(shortcut(fyne.KeyEqual), func(fyne.Shortcut) { s.view.ZoomIn() })
+	c.AddShortcut(shortcut(fyne.KeyMinus), func(fyne.Shortcut) { s.view.ZoomOut() })
+	for _, p := range Places {
+		c.AddShortcut(shortcut(p.Shortcut), func(fyne.Shortcut) { s.view.FlyTo(p.Bound) })
+	}
+	c.SetOnTypedRune(s.view.TypedRune)
+	c.SetOnTypedKey(func(e *fyne.KeyEvent) {
+		if e.Name == fyne.KeyF1 {
+			s.about()
+			return
+		}
+		s.view.TypedKey(e)
+	})
+}
+
+// toggleLayers shows or hides the layer panel.
+func (s *Shell) toggleLayers() {
+	if s.layers.Visible() {
+		s.layers.Hide()
+	} else {
+		s.layers.Show()
+	}
+	s.split.Refresh()
+}
+
+// setLanguage switches the map's label language and marks the button of
+// the language in use.
+func (s *Shell) setLanguage(lang render.Language) {
+	s.view.SetLanguage(lang)
+	s.english.Importance, s.russian.Importance = widget.LowImportance, widget.LowImportance
+	if lang == render.Russian {
+		s.russian.Importance = widget.HighImportance
+	} else {
+		s.english.Importance = widget.HighImportance
+	}
+	s.english.Refresh()
+	s.russian.Refresh()
+}

@@ -1,0 +1,177 @@
+package shell_test
+
+import (
+	"context"
+	"strings"
+	"sync"
+	"testing"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
+	"fyne.io/fyne/v2/driver/desktop"
+	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
+	"github.com/paulmach/orb"
+
+	"github.com/ecoatlas/ecoatlas/app/i18n"
+	"github.com/ecoatlas/ecoatlas/app/mapview"
+	"github.com/ecoatlas/ecoatlas/app/shell"
+	"github.com/ecoatlas/ecoatlas/assets"
+	"github.com/ecoatlas/ecoatlas/geo/atlas"
+	"github.com/ecoatlas/ecoatlas/geo/render"
+	"github.com/ecoatlas/ecoatlas/geo/style"
+	"github.com/ecoatlas/ecoatlas/geo/viewport"
+)
+
+var loadAtlas = sync.OnceValues(func() (*atlas.Atlas, error) {
+	st, err := style.Parse(assets.DefaultStyle)
+	if err != nil {
+		return nil, err
+	}
+	return atlas.Load(context.Background(), st, assets.Data())
+})
+
+// newShell returns the shell in a 1000×700 test window, rendering tiles
+// synchronously.
+func newShell(t testing.TB) (*shell.Shell, fyne.Window) {
+	t.Helper()
+	a := test.NewTempApp(t)
+	at, err := loadAtlas()
+	if err != nil {
+		t.Fatal(err)
+	}
+	w := test.NewTempWindow(t, nil)
+	s := shell.New(a, w, at, at.Style.Clone(), shell.WithMapOptions(mapview.WithImmediateRendering()))
+	t.Cleanup(s.Close)
+	w.SetPadded(false)
+	w.Resize(fyne.NewSize(1000, 700))
+	return s, w
+}
+
+// find returns the objects of type T in the tree of o, widgets' renderers
+// included, which pass keep.
+func find[T fyne.CanvasObject](o fyne.CanvasObject, keep func(T) bool) []T {
+	var found []T
+	for _, obj := range test.LaidOutObjects(o) {
+		if t, ok := obj.(T); ok && keep(t) {
+			found = append(found, t)
+		}
+	}
+	return found
+}
+
+func button(t *testing.T, w fyne.Window, text string) *widget.Button {
+	t.Helper()
+	b := find(w.Content(), func(b *widget.Button) bool { return b.Text == text })
+	if len(b) != 1 {
+		t.Fatalf("found %d buttons %q, want 1", len(b), text)
+	}
+	return b[0]
+}
+
+func TestShell_flyToButtons(t *testing.T) {
+	for _, p := range shell.Places {
+		t.Run(p.Key, func(t *testing.T) {
+			s, w := newShell(t)
+			s.Map().SetViewport(viewport.New(orb.Point{10, 10}, 4, 0, 0, 1))
+
+			test.Tap(button(t, w, i18n.T(p.Key)))
+
+			got := s.Map().Viewport()
+			if want := got.Fit(p.Bound, mapview.FitPadding); got != want {
+				t.Errorf("view %+v, want %+v", got, want)
+			}
+		})
+	}
+}
+
+func TestShell_scaleBarText(t *testing.T) {
+	s, w := newShell(t)
+	s.Map().SetViewport(viewport.New(orb.Point{60, 45}, 5, 0, 0, 1))
+	// At zoom 5 a pixel is 4892 m at the equator, 3459 m at 45° N: 100 px
+	// are 346 km, and the longest round distance that fits is 200 km.
+	if texts := find(w.Content(), func(c *canvas.Text) bool { return c.Text == "200 km" }); len(texts) != 1 {
+		t.Errorf("found %d texts \"200 km\", want the scale bar's", len(texts))
+	}
+}
+
+func TestShell_cursorCoordinates(t *testing.T) {
+	s, w := newShell(t)
+	s.Map().SetViewport(viewport.New(orb.Point{77.1234, 42.4567}, 8, 0, 0, 1))
+	vp := s.Map().Viewport()
+	centre := fyne.NewPos(float32(vp.Width/2), float32(vp.Height/2))
+
+	s.Map().MouseMoved(&desktop.MouseEvent{PointEvent: fyne.PointEvent{Position: centre}})
+
+	want := "42.4567° N 77.1234° E · 42°27′24″ N 77°07′24″ E"
+	if labels := find(w.Content(), func(l *widget.Label) bool { return l.Text == want }); len(labels) != 1 {
+		t.Errorf("no label reads %q", want)
+	}
+}
+
+func TestShell_aboutShowsTheProvenance(t *testing.T) {
+	_, w := newShell(t)
+
+	test.Tap(button(t, w, i18n.T("toolbar.about")))
+
+	top := w.Canvas().Overlays().Top()
+	if top == nil {
+		t.Fatal("no dialog is shown")
+	}
+	firstHeading := strings.TrimPrefix(strings.SplitN(assets.Provenance(), "\n", 2)[0], "# ")
+	texts := find(top, func(r *widget.RichText) bool { return strings.Contains(r.String(), firstHeading) })
+	if len(texts) == 0 {
+		t.Errorf("the About dialog does not show the provenance (%q)", firstHeading)
+	}
+	for _, want := range []string{i18n.T("about.title"), i18n.T("about.licences")} {
+		if len(find(top, func(l *widget.Label) bool { return l.Text == want })) == 0 &&
+			len(find(top, func(c *canvas.Text) bool { return c.Text == want })) == 0 {
+			t.Errorf("the About dialog does not show %q", want)
+		}
+	}
+}
+
+func TestShell_languageButtons(t *testing.T) {
+	s, w := newShell(t)
+	russian := button(t, w, i18n.T("language.russian"))
+	english := button(t, w, i18n.T("language.english"))
+	if english.Importance != widget.HighImportance {
+		t.Error("English is not marked as the label language at start")
+	}
+
+	test.Tap(russian)
+
+	if s.Map().Language() != render.Russian {
+		t.Errorf("label language %q, want %q", s.Map().Language(), render.Russian)
+	}
+	if russian.Importance != widget.HighImportance || english.Importance == widget.HighImportance {
+		t.Error("the Russian button is not marked as the label language")
+	}
+}
+
+func TestShell_layersButtonTogglesThePanel(t *testing.T) {
+	s, w := newShell(t)
+	withPanel := s.Map().Size().Width
+
+	test.Tap(button(t, w, i18n.T("toolbar.layers")))
+	if got := s.Map().Size().Width; got <= withPanel {
+		t.Errorf("the map is %v wide without the panel, %v with it: want wider", got, withPanel)
+	}
+	test.Tap(button(t, w, i18n.T("toolbar.layers")))
+	if got := s.Map().Size().Width; got != withPanel {
+		t.Errorf("the map is %v wide with the panel back, want %v", got, withPanel)
+	}
+}
+
+func BenchmarkShellCreate(b *testing.B) {
+	a := test.NewTempApp(b)
+	at, err := loadAtlas()
+	if err != nil {
+		b.Fatal(err)
+	}
+	w := test.NewTempWindow(b, nil)
+	b.ReportAllocs()
+	for b.Loop() {
+		shell.New(a, w, at, at.Style.Clone()).Close()
+	}
+}

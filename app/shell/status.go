@@ -1,0 +1,79 @@
+package shell
+
+import (
+	"slices"
+	"strings"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/layout"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+	"github.com/paulmach/orb"
+
+	"github.com/ecoatlas/ecoatlas/app/i18n"
+	"github.com/ecoatlas/ecoatlas/geo/style"
+	"github.com/ecoatlas/ecoatlas/geo/viewport"
+)
+
+// statusBar is the line under the map: the scale bar, the coordinates
+// under the pointer and the credits of the data on show.
+type statusBar struct {
+	scale       *scaleBar
+	cursor      *widget.Label
+	attribution *widget.Label
+	content     fyne.CanvasObject
+}
+
+func newStatusBar() *statusBar {
+	s := &statusBar{
+		scale:       newScaleBar(),
+		cursor:      widget.NewLabel(""),
+		attribution: widget.NewLabel(""),
+	}
+	s.cursor.SizeName = theme.SizeNameCaptionText
+	s.attribution.SizeName = theme.SizeNameCaptionText
+	s.attribution.Alignment = fyne.TextAlignTrailing
+	s.attribution.Truncation = fyne.TextTruncateEllipsis
+	// The coordinates get a fixed width, so that the credits beside them
+	// do not jitter as the pointer moves.
+	widest := formatLonLat(orb.Point{-177.7777, -77.7777})
+	width := fyne.MeasureText(widest, theme.CaptionTextSize(), fyne.TextStyle{}).Width + 4*theme.Padding()
+	cursor := container.New(layout.NewGridWrapLayout(fyne.NewSize(width, s.cursor.MinSize().Height)), s.cursor)
+	left := container.NewHBox(s.scale, widget.NewSeparator(), cursor)
+	s.content = container.NewBorder(widget.NewSeparator(), nil, left, nil, s.attribution)
+	return s
+}
+
+// setViewport updates the scale bar.
+func (s *statusBar) setViewport(vp viewport.Viewport) { s.scale.setViewport(vp) }
+
+// setCursor shows the coordinates under the pointer, or clears them when
+// the pointer is off the map.
+func (s *statusBar) setCursor(lonlat orb.Point, inside bool) {
+	if !inside {
+		s.cursor.SetText("")
+		return
+	}
+	s.cursor.SetText(formatLonLat(lonlat))
+}
+
+// setStyle updates the credits for the layers a style shows.
+func (s *statusBar) setStyle(st *style.Style) {
+	s.attribution.SetText(i18n.T("status.attribution", map[string]any{"Sources": attribution(st)}))
+}
+
+// attribution returns the credit lines of the sources of a style's visible
+// layers, without repeats, in drawing order, joined by " · ".
+func attribution(st *style.Style) string {
+	var credits []string
+	for _, l := range st.Layers {
+		if l.Hidden {
+			continue
+		}
+		if c := st.Sources[l.Source].Attribution; c != "" && !slices.Contains(credits, c) {
+			credits = append(credits, c)
+		}
+	}
+	return strings.Join(credits, " · ")
+}
