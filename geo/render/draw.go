@@ -10,7 +10,6 @@ import (
 	"github.com/ecoatlas/ecoatlas/geo/render/raster"
 	"github.com/ecoatlas/ecoatlas/geo/style"
 	"github.com/ecoatlas/ecoatlas/geo/viewport"
-	"github.com/paulmach/orb"
 )
 
 // margin is how far beyond the target, in logical pixels, features are
@@ -25,230 +24,255 @@ func sqrt(v float64) float64 { return math.Sqrt(v) }
 
 // Geometry draws the scene's fills, strokes, symbols and relief, without
 // labels, for a viewport into dst, whose size must be the viewport's
-// device size. It returns ctx.Err() if cancelled midway, leaving dst
-// partly drawn.
+// device size (its top-left pixel being the viewport's). It draws on the
+// calling goroutine, tile by tile; GeometryParallel spreads the tiles over
+// several. It returns ctx.Err() if cancelled midway, leaving dst partly
+// drawn.
 func Geometry(ctx context.Context, sc *Scene, vp viewport.Viewport, dst *image.RGBA) error {
-	fillBackground(dst, sc.Background)
-	d := newDrawer(vp, dst)
-	for i := range sc.Layers {
-		l := &sc.Layers[i]
-		if !l.Style.VisibleAt(vp.Zoom) {
-			continue
-		}
-		if err := ctx.Err(); err != nil {
-			return err
-		}
-		switch {
-		case l.Relief != nil:
-			d.relief(l.Relief, l.Style.Opacity)
-		case l.Features != nil:
-			if err := d.vector(ctx, l); err != nil {
-				return err
-			}
-		}
-	}
-	return nil
+	return GeometryParallel(ctx, sc, vp, dst, 1)
 }
 
-func fillBackground(dst *image.RGBA, c color.NRGBA) {
+// premultiplied returns the pixel of an opaque or translucent colour in
+// image.RGBA's premultiplied byte order.
+func premultiplied(c color.NRGBA) [4]uint8 {
 	a := uint32(c.A)
-	px := [4]uint8{uint8(uint32(c.R) * a / 255), uint8(uint32(c.G) * a / 255), uint8(uint32(c.B) * a / 255), c.A}
-	row := dst.Pix[:dst.Rect.Dx()*4]
+	return [4]uint8{uint8(uint32(c.R) * a / 255), uint8(uint32(c.G) * a / 255), uint8(uint32(c.B) * a / 255), c.A}
+}
+
+// fill sets every pixel of img to px.
+func fill(img *image.RGBA, px [4]uint8) {
+	w, h := img.Rect.Dx(), img.Rect.Dy()
+	if w <= 0 || h <= 0 {
+		return
+	}
+	row := img.Pix[:w*4]
 	for i := 0; i < len(row); i += 4 {
 		copy(row[i:i+4], px[:])
 	}
-	for y := 1; y < dst.Rect.Dy(); y++ {
-		copy(dst.Pix[y*dst.Stride:y*dst.Stride+len(row)], row)
+	for y := 1; y < h; y++ {
+		copy(img.Pix[y*img.Stride:y*img.Stride+len(row)], row)
 	}
 }
 
-// drawer holds the per-call state of Geometry: the target, the projection
-// and reusable buffers, so the inner loops do not allocate.
+// drawer draws the planned features onto one tile at a time. Every worker
+// of GeometryParallel has its own, with its own canvas and buffers, so
+// the inner loops neither allocate nor share.
 type drawer struct {
-	vp     viewport.Viewport
 	canvas *raster.Canvas
 	tr     transform
-	// clip is the device-pixel rectangle worth drawing: the target plus margin.
-	clip  orb.Bound
-	query orb.Bound
+	// clip is the device-pixel rectangle worth drawing for the current
+	// feature: the tile plus the feature's reach.
+	clip  bound32
 	zoom  float64
 	scale float64
 
-	path    raster.Path
-	buf     []orb.Point
-	clipped []orb.Point
+	path raster.Path
+	// dash is the dash pattern of the stroke dashOf, scaled to device
+	// pixels.
+	dashOf *style.Stroke
+	dash   []float64
+	// pending are points to draw with symbol, gathered into one
+	// Canvas.Symbols call until something else is drawn; symbolOf is what
+	// symbol was made of.
+	pending  []raster.Point
+	symbol   raster.Symbol
+	symbolOf symbolSource
 }
 
-func newDrawer(vp viewport.Viewport, dst *image.RGBA) *drawer {
-	m := margin * vp.Scale
-	w, h := float64(dst.Rect.Dx()), float64(dst.Rect.Dy())
-	d := &drawer{
-		vp:     vp,
-		canvas: raster.New(dst),
-		tr:     newTransform(vp),
-		clip:   orb.Bound{Min: orb.Point{-m, -m}, Max: orb.Point{w + m, h + m}},
-		zoom:   vp.Zoom,
-		scale:  vp.Scale,
-	}
-	nw := vp.FromPixel(orb.Point{-margin, -margin})
-	se := vp.FromPixel(orb.Point{vp.Width + margin, vp.Height + margin})
-	d.query = orb.Bound{Min: orb.Point{nw[0], se[1]}, Max: orb.Point{se[0], nw[1]}}
-	return d
+// symbolSource is what a map symbol is made of: a rule and the sizes its
+// symbol takes for a feature.
+type symbolSource struct {
+	rule              *style.Rule
+	size, strokeWidth float32
 }
 
-func (d *drawer) vector(ctx context.Context, l *Layer) error {
-	grouped := l.Style.Opacity < 1
-	if grouped {
-		d.canvas.PushGroup()
-	}
-	n := 0
-	for f := range l.Features.Search(d.query) {
-		if n++; n%checkEvery == 0 {
-			if err := ctx.Err(); err != nil {
-				if grouped {
-					d.canvas.PopGroup(l.Style.Opacity)
-				}
-				return err
-			}
+// drawTile draws every planned layer over tile t.
+func (d *drawer) drawTile(ctx context.Context, p *plan, t int) error {
+	tile := p.tiles[t]
+	img := p.dst.SubImage(tile).(*image.RGBA)
+	fill(img, p.background)
+	d.canvas.Reset(img)
+	for i := range p.layers {
+		pl := &p.layers[i]
+		if err := ctx.Err(); err != nil {
+			return err
 		}
-		r := l.Style.RuleFor(d.zoom, &f.Properties)
-		if r == nil {
+		l := pl.layer
+		if l.Relief != nil {
+			d.relief(l.Relief, l.Style.Opacity)
 			continue
 		}
-		d.feature(f.Geometry, r, &f.Properties)
-	}
-	if grouped {
-		d.canvas.PopGroup(l.Style.Opacity)
+		grouped := l.Style.Opacity < 1
+		if grouped {
+			d.canvas.PushGroup()
+		}
+		items := pl.items[pl.start[t]:pl.start[t+1]]
+		for n := range items {
+			if n%checkEvery == checkEvery-1 {
+				if err := ctx.Err(); err != nil {
+					return err
+				}
+			}
+			it := &items[n]
+			d.clip = bound32{
+				minX: float32(tile.Min.X) - it.reach, minY: float32(tile.Min.Y) - it.reach,
+				maxX: float32(tile.Max.X) + it.reach, maxY: float32(tile.Max.Y) + it.reach,
+			}
+			d.item(pl, it)
+		}
+		d.flushSymbols()
+		if grouped {
+			d.canvas.PopGroup(l.Style.Opacity)
+		}
 	}
 	return nil
 }
 
-// feature draws one geometry with a rule.
-func (d *drawer) feature(g orb.Geometry, r *style.Rule, attrs style.Attributes) {
-	switch g := g.(type) {
-	case orb.Point:
-		d.point(g, r, attrs)
-	case orb.MultiPoint:
-		for _, p := range g {
-			d.point(p, r, attrs)
-		}
-	case orb.LineString:
-		d.line(g, r, attrs)
-	case orb.MultiLineString:
-		for _, ls := range g {
-			d.line(ls, r, attrs)
-		}
-	case orb.Polygon:
-		d.polygon(g, r, attrs)
-	case orb.MultiPolygon:
-		for _, p := range g {
-			d.polygon(p, r, attrs)
-		}
-	case orb.Collection:
-		for _, m := range g {
-			d.feature(m, r, attrs)
+// item draws a planned feature, part by part.
+func (d *drawer) item(pl *plannedLayer, it *item) {
+	r := &pl.layer.Style.Rules[it.rule]
+	switch it.kind {
+	case itemPoint:
+		d.points([]raster.Point{it.at}, r, it)
+		return
+	case itemPoints:
+		d.points(pl.batches[it.batch].points[it.first:it.end], r, it)
+		return
+	}
+	g := pl.batches[it.batch]
+	parts := g.parts[it.first:it.end]
+	for i := 0; i < len(parts); {
+		pt := &parts[i]
+		switch pt.kind {
+		case kindPoints:
+			d.points(g.points[pt.start:pt.end], r, it)
+			i++
+		case kindLine:
+			d.line(g.points[pt.start:pt.end], pt.bound, r, it)
+			i++
+		default:
+			end := i + 1
+			for end < len(parts) && parts[end].kind == kindRing {
+				end++
+			}
+			d.polygon(g.points, parts[i:end], r, it)
+			i = end
 		}
 	}
 }
 
-func (d *drawer) polygon(p orb.Polygon, r *style.Rule, attrs style.Attributes) {
-	if len(p) == 0 || (r.Fill.IsZero() && r.Stroke == nil) {
-		return
-	}
+// polygon fills and strokes the rings of a polygon.
+func (d *drawer) polygon(points []raster.Point, rings []part, r *style.Rule, it *item) {
 	d.path.Reset()
-	for _, ring := range p {
-		if len(ring) < 3 {
+	for _, rg := range rings {
+		if !d.clip.intersects(rg.bound) {
 			continue
 		}
-		d.buf = projectPath(d.buf[:0], ring, d.tr)
-		pts := d.buf
-		b := pixelBound(pts)
-		if !b.Intersects(d.clip) {
-			continue
-		}
-		// Rasterising a ring much larger than the target wastes work on
-		// pixels nobody sees: cut it down to the target plus margin first.
-		if b.Max[0]-b.Min[0] > 4*(d.clip.Max[0]-d.clip.Min[0]) || b.Max[1]-b.Min[1] > 4*(d.clip.Max[1]-d.clip.Min[1]) {
-			d.clipped = clipRing(d.clipped, pts, d.clip)
-			pts = d.clipped
-			if len(pts) < 3 {
-				continue
-			}
-		}
-		d.path.MoveTo(pts[0][0], pts[0][1])
+		pts := points[rg.start:rg.end]
+		d.path.MoveTo(pts[0].X, pts[0].Y)
 		for _, q := range pts[1:] {
-			d.path.LineTo(q[0], q[1])
+			d.path.LineTo(q.X, q.Y)
 		}
 		d.path.Close()
 	}
 	if d.path.Len() == 0 {
 		return
 	}
+	d.flushSymbols()
+	d.path.MarkSimplified()
 	if !r.Fill.IsZero() {
 		d.canvas.Fill(&d.path, r.Fill.NRGBA(), raster.EvenOdd)
 	}
 	if r.Stroke != nil {
-		d.canvas.Stroke(&d.path, d.stroke(r.Stroke, attrs))
+		d.canvas.Stroke(&d.path, d.strokeOfWidth(r.Stroke, float64(it.strokeWidth)))
 	}
 }
 
+// line strokes a line. The canvas clips it to the tile, keeping dash
+// patterns continuous across what it leaves out.
+func (d *drawer) line(pts []raster.Point, bound bound32, r *style.Rule, it *item) {
+	if !d.clip.intersects(bound) {
+		return
+	}
+	d.flushSymbols()
+	d.path.Reset()
+	d.path.MoveTo(pts[0].X, pts[0].Y)
+	for _, q := range pts[1:] {
+		d.path.LineTo(q.X, q.Y)
+	}
+	d.path.MarkSimplified()
+	d.canvas.Stroke(&d.path, d.strokeOfWidth(r.Stroke, float64(it.strokeWidth)))
+}
+
+// stroke returns the raster stroke of a style's stroke for a feature.
 func (d *drawer) stroke(s *style.Stroke, attrs style.Attributes) raster.Stroke {
-	st := raster.Stroke{Color: s.Color.NRGBA(), Width: s.Width.Eval(d.zoom, attrs) * d.scale, Cap: raster.CapButt, Join: raster.JoinRound}
+	return d.strokeOfWidth(s, s.Width.Eval(d.zoom, attrs)*d.scale)
+}
+
+// strokeOfWidth returns the raster stroke of a style's stroke with a
+// width in device pixels.
+func (d *drawer) strokeOfWidth(s *style.Stroke, width float64) raster.Stroke {
+	st := raster.Stroke{Color: s.Color.NRGBA(), Width: width, Cap: raster.CapButt, Join: raster.JoinRound}
 	if len(s.Dash) > 0 {
-		st.Dash = make([]float64, len(s.Dash))
-		for i, v := range s.Dash {
-			st.Dash[i] = v * d.scale
+		if d.dashOf != s {
+			d.dash = d.dash[:0]
+			for _, v := range s.Dash {
+				d.dash = append(d.dash, v*d.scale)
+			}
+			d.dashOf = s
 		}
+		st.Dash = d.dash
 	}
 	return st
 }
 
-func (d *drawer) line(ls orb.LineString, r *style.Rule, attrs style.Attributes) {
-	if r.Stroke == nil || len(ls) < 2 {
-		return
-	}
-	d.buf = projectPath(d.buf[:0], ls, d.tr)
-	if len(d.buf) < 2 || !pixelBound(d.buf).Intersects(d.clip) {
-		return
-	}
-	st := d.stroke(r.Stroke, attrs)
-	offset := st.DashOffset
-	visibleRuns(d.buf, d.clip, func(run []orb.Point, startDist float64) {
-		d.path.Reset()
-		d.path.MoveTo(run[0][0], run[0][1])
-		for _, q := range run[1:] {
-			d.path.LineTo(q[0], q[1])
+// points draws the rule's symbol at every point. Runs of points with the
+// same symbol are gathered and drawn with one Canvas.Symbols call.
+func (d *drawer) points(pts []raster.Point, r *style.Rule, it *item) {
+	if src := (symbolSource{r, it.symbolSize, it.symbolStrokeWidth}); src != d.symbolOf {
+		d.flushSymbols()
+		s := r.Symbol
+		d.symbol = raster.Symbol{
+			Shape:       symbolShape(s.Shape),
+			Size:        float64(it.symbolSize),
+			Fill:        s.Fill.NRGBA(),
+			Stroke:      s.Stroke.NRGBA(),
+			StrokeWidth: float64(it.symbolStrokeWidth),
 		}
-		st.DashOffset = offset + startDist
+		d.symbolOf = src
+	}
+	if !it.approximate {
+		d.pending = append(d.pending, pts...)
+		return
+	}
+	// A ring goes under its point's symbol, so they are drawn in turn.
+	d.flushSymbols()
+	ring := r.Symbol.Ring
+	st := raster.Stroke{Color: ring.Color.NRGBA(), Width: ring.Width * d.scale, Join: raster.JoinRound}
+	for _, v := range ring.Dash {
+		st.Dash = append(st.Dash, v*d.scale)
+	}
+	for _, q := range pts {
+		if !d.clip.intersects(bound32{float32(q.X), float32(q.Y), float32(q.X), float32(q.Y)}) {
+			continue
+		}
+		d.circle(q, float64(it.ringDiameter)/2)
 		d.canvas.Stroke(&d.path, st)
-	})
+		d.canvas.Symbol(q.X, q.Y, d.symbol)
+	}
 }
 
-func (d *drawer) point(p orb.Point, r *style.Rule, attrs style.Attributes) {
-	if r.Symbol == nil {
-		return
+// flushSymbols draws the pending points.
+func (d *drawer) flushSymbols() {
+	if len(d.pending) > 0 {
+		d.canvas.Symbols(d.pending, d.symbol)
+		d.pending = d.pending[:0]
 	}
-	q := d.tr.apply(p)
-	if q[0] < d.clip.Min[0] || q[0] > d.clip.Max[0] || q[1] < d.clip.Min[1] || q[1] > d.clip.Max[1] {
-		return
-	}
-	s := r.Symbol
-	if s.Ring != nil && approximate(attrs) {
-		dia := s.Ring.Diameter.Eval(d.zoom, attrs) * d.scale
-		d.circle(q, dia/2)
-		st := raster.Stroke{Color: s.Ring.Color.NRGBA(), Width: s.Ring.Width * d.scale, Join: raster.JoinRound}
-		for _, v := range s.Ring.Dash {
-			st.Dash = append(st.Dash, v*d.scale)
-		}
-		d.canvas.Stroke(&d.path, st)
-	}
-	d.canvas.Symbol(q[0], q[1], raster.Symbol{
-		Shape:       symbolShape(s.Shape),
-		Size:        s.Size.Eval(d.zoom, attrs) * d.scale,
-		Fill:        s.Fill.NRGBA(),
-		Stroke:      s.Stroke.NRGBA(),
-		StrokeWidth: s.StrokeWidth.Eval(d.zoom, attrs) * d.scale,
-	})
+}
+
+// intersects reports whether two bounds overlap or touch.
+func (a bound32) intersects(b bound32) bool {
+	return a.maxX >= b.minX && a.minX <= b.maxX && a.maxY >= b.minY && a.minY <= b.maxY
 }
 
 // approximate reports whether a point's position is only known roughly:
@@ -260,12 +284,12 @@ func approximate(attrs style.Attributes) bool {
 }
 
 // circle sets the path to a closed circle.
-func (d *drawer) circle(c orb.Point, radius float64) {
+func (d *drawer) circle(c raster.Point, radius float64) {
 	d.path.Reset()
 	n := max(16, int(radius*1.5))
 	for i := 0; i <= n; i++ {
 		a := 2 * math.Pi * float64(i) / float64(n)
-		x, y := c[0]+radius*math.Cos(a), c[1]+radius*math.Sin(a)
+		x, y := c.X+radius*math.Cos(a), c.Y+radius*math.Sin(a)
 		if i == 0 {
 			d.path.MoveTo(x, y)
 		} else {
@@ -301,7 +325,7 @@ func symbolShape(s style.Shape) raster.Shape {
 // per call, and the grey-to-factor curve is a 256-entry table.
 func (d *drawer) relief(r *layer.Relief, strength float64) {
 	dst := d.canvas.Image()
-	w, h := dst.Rect.Dx(), dst.Rect.Dy()
+	area := dst.Rect
 	src := r.Pix
 	sw, sh := src.Rect.Dx(), src.Rect.Dy()
 	b := r.Bound
@@ -314,21 +338,21 @@ func (d *drawer) relief(r *layer.Relief, strength float64) {
 		x0, x1 int
 		wx     uint32 // weight of x1, ×256
 	}
-	cols := make([]column, w)
-	first, last := w, -1
+	cols := make([]column, area.Dx())
+	first, last := len(cols), -1
 	kx := float64(sw) / (b.Max[0] - b.Min[0])
-	for x := range cols {
-		lon := d.tr.lon(float64(x) + 0.5)
+	for i := range cols {
+		lon := d.tr.lon(float64(area.Min.X+i) + 0.5)
 		if lon < b.Min[0] || lon > b.Max[0] {
 			continue
 		}
-		first, last = min(first, x), max(last, x)
+		first, last = min(first, i), max(last, i)
 		fx := (lon-b.Min[0])*kx - 0.5
 		x0 := int(math.Floor(fx))
-		cols[x] = column{min(max(x0, 0), sw-1), min(max(x0+1, 0), sw-1), uint32((fx - float64(x0)) * 256)}
+		cols[i] = column{min(max(x0, 0), sw-1), min(max(x0+1, 0), sw-1), uint32((fx - float64(x0)) * 256)}
 	}
 	ky := float64(sh) / (b.Max[1] - b.Min[1])
-	for y := 0; y < h; y++ {
+	for y := area.Min.Y; y < area.Max.Y; y++ {
 		lat := d.tr.lat(float64(y) + 0.5)
 		if lat < b.Min[1] || lat > b.Max[1] || first > last {
 			continue
@@ -338,7 +362,7 @@ func (d *drawer) relief(r *layer.Relief, strength float64) {
 		wy := uint32((fy - float64(y0)) * 256)
 		r0 := src.Pix[min(max(y0, 0), sh-1)*src.Stride:]
 		r1 := src.Pix[min(max(y0+1, 0), sh-1)*src.Stride:]
-		row := dst.Pix[y*dst.Stride : y*dst.Stride+w*4]
+		row := dst.Pix[dst.PixOffset(area.Min.X, y):][:len(cols)*4]
 		for x := first; x <= last; x++ {
 			c := cols[x]
 			top := uint32(r0[c.x0])*(256-c.wx) + uint32(r0[c.x1])*c.wx

@@ -1,23 +1,35 @@
 package render
 
 import (
+	"cmp"
 	"context"
 	"image"
+	"math"
 	"runtime"
+	"slices"
 	"sync"
+	"sync/atomic"
 
+	"github.com/ecoatlas/ecoatlas/geo/layer"
+	"github.com/ecoatlas/ecoatlas/geo/render/raster"
+	"github.com/ecoatlas/ecoatlas/geo/style"
 	"github.com/ecoatlas/ecoatlas/geo/viewport"
 	"github.com/paulmach/orb"
 )
 
-// bandsPerWorker splits a frame into more bands than workers, so that one
-// band crowded with features does not leave the other cores idle.
-const bandsPerWorker = 3
+// tileSize is the largest side, in device pixels, of the tiles an image is
+// drawn in. A tile's pixels (at most 256² × 4 bytes) stay in a core's
+// cache while every feature over it is drawn, and a full-HD frame has 40
+// tiles to share among the cores.
+const tileSize = 256
 
-// Frame renders a complete image for a viewport: the geometry, drawn in
-// horizontal bands on every core, then the labels placed over the whole
-// frame. It is what the CLI and the golden tests call; the app composes
-// the same geometry from cached tiles instead and adds the same labels.
+// batchSize is the number of features projected as one piece of work.
+const batchSize = 1024
+
+// Frame renders a complete image for a viewport: the geometry, drawn on
+// every core, then the labels placed over the whole frame. It is what the
+// CLI and the golden tests call; the app composes the same geometry from
+// cached tiles instead and adds the same labels.
 func Frame(ctx context.Context, sc *Scene, vp viewport.Viewport) (*image.RGBA, error) {
 	img := image.NewRGBA(image.Rect(0, 0, vp.DeviceWidth(), vp.DeviceHeight()))
 	if err := GeometryParallel(ctx, sc, vp, img, runtime.GOMAXPROCS(0)); err != nil {
@@ -27,56 +39,34 @@ func Frame(ctx context.Context, sc *Scene, vp viewport.Viewport) (*image.RGBA, e
 	return img, nil
 }
 
-// GeometryParallel is Geometry split over horizontal bands rendered by
-// workers goroutines. Each band is a viewport of its own, so the result is
-// the same as one Geometry call up to anti-aliasing at band seams (none:
-// bands meet on whole device pixels).
+// GeometryParallel is Geometry spread over workers goroutines.
+//
+// It works in two passes. The first projects and simplifies every feature
+// that can show, once, batch by batch in parallel, and sorts the results,
+// in drawing order, into the image's tiles. The second draws the tiles in
+// parallel, each one completely (every layer in order) before the next,
+// so its pixels stay in cache; a feature over several tiles is rasterized
+// on each only where it covers it. The image is the same whatever the
+// number of workers.
 func GeometryParallel(ctx context.Context, sc *Scene, vp viewport.Viewport, dst *image.RGBA, workers int) error {
-	h := dst.Rect.Dy()
-	bands := min(max(workers*bandsPerWorker, 1), max(h/16, 1))
-	if workers <= 1 || bands <= 1 {
-		return Geometry(ctx, sc, vp, dst)
-	}
-	ctx, cancel := context.WithCancel(ctx)
-	defer cancel()
-	jobs := make(chan int)
-	var (
-		wg       sync.WaitGroup
-		errOnce  sync.Once
-		firstErr error
-	)
-	for range workers {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for b := range jobs {
-				y0, y1 := b*h/bands, (b+1)*h/bands
-				if err := geometryBand(ctx, sc, vp, dst, y0, y1); err != nil {
-					errOnce.Do(func() { firstErr = err; cancel() })
-				}
-			}
-		}()
-	}
-	for b := range bands {
-		jobs <- b
-	}
-	close(jobs)
-	wg.Wait()
-	return firstErr
+	return geometry(ctx, sc, vp, dst, workers, tileSize)
 }
 
-// geometryBand renders device rows [y0, y1) of the viewport into dst.
-func geometryBand(ctx context.Context, sc *Scene, vp viewport.Viewport, dst *image.RGBA, y0, y1 int) error {
-	band := vp
-	band.Height = float64(y1-y0) / vp.Scale
-	mid := (float64(y0) + float64(y1)) / 2 / vp.Scale
-	band.Center = vp.FromPixel(orb.Point{vp.Width / 2, mid})
-	img := image.NewRGBA(image.Rect(0, 0, dst.Rect.Dx(), y1-y0))
-	if err := Geometry(ctx, sc, band, img); err != nil {
+// geometry is GeometryParallel with tiles of at most tile pixels square.
+func geometry(ctx context.Context, sc *Scene, vp viewport.Viewport, dst *image.RGBA, workers, tile int) error {
+	workers = max(workers, 1)
+	p, err := newPlan(ctx, sc, vp, dst, workers, tile)
+	if err != nil {
 		return err
 	}
-	copy(dst.Pix[y0*dst.Stride:y1*dst.Stride], img.Pix)
-	return nil
+	drawers := make([]*drawer, workers)
+	order := p.busiestFirst()
+	return parallel(ctx, workers, len(order), func(w, i int) error {
+		if drawers[w] == nil {
+			drawers[w] = &drawer{canvas: raster.New(dst), tr: p.tr, zoom: p.zoom, scale: p.scale}
+		}
+		return drawers[w].drawTile(ctx, p, order[i])
+	})
 }
 
 // Tile renders the geometry of tile (x, y) of the grid at a (possibly
@@ -88,4 +78,384 @@ func Tile(ctx context.Context, sc *Scene, zoom float64, x, y int, scale float64)
 		return nil, err
 	}
 	return img, nil
+}
+
+// parallel calls fn(w, i) for every i in [0, n) on workers goroutines,
+// w being the number of the goroutine (for per-worker state), and returns
+// the first error, after which no new call starts. With one worker it
+// calls fn on the calling goroutine.
+func parallel(ctx context.Context, workers, n int, fn func(w, i int) error) error {
+	workers = min(workers, n)
+	if workers <= 1 {
+		for i := range n {
+			if err := fn(0, i); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	var (
+		next     atomic.Int64
+		wg       sync.WaitGroup
+		errOnce  sync.Once
+		firstErr error
+	)
+	for w := range workers {
+		wg.Go(func() {
+			for ctx.Err() == nil {
+				i := int(next.Add(1) - 1)
+				if i >= n {
+					return
+				}
+				if err := fn(w, i); err != nil {
+					errOnce.Do(func() { firstErr = err; cancel() })
+					return
+				}
+			}
+		})
+	}
+	wg.Wait()
+	if firstErr == nil {
+		// A cancellation of the caller's context may have stopped the
+		// workers between two calls.
+		firstErr = ctx.Err()
+	}
+	return firstErr
+}
+
+// plan is the drawing work for one image: its tiles and, for every
+// visible layer, the projected features to draw on each tile.
+type plan struct {
+	dst        *image.RGBA
+	background [4]uint8
+	tr         transform
+	zoom       float64
+	scale      float64
+	// tiles are the parts of dst drawn one at a time, row by row, each
+	// tileW × tileH pixels except at the right and bottom edges.
+	tiles        []image.Rectangle
+	cols, rows   int
+	tileW, tileH int
+	layers       []plannedLayer
+}
+
+// plannedLayer is a visible layer with its features sorted into tiles.
+type plannedLayer struct {
+	layer *Layer
+	// batches hold the projected geometry of the items.
+	batches []*projected
+	// items are the features to draw over each tile, tile after tile and
+	// in drawing order: those over tile t are items[start[t]:start[t+1]].
+	// A feature over several tiles has an item in each, so that a tile's
+	// items lie side by side in memory.
+	items []item
+	start []int32
+}
+
+// item is a feature to draw, with what drawing it needs: its rule, the
+// values its style's sizes take for it, and its projected geometry. It
+// holds no pointers, so that the garbage collector need not scan the plan
+// of a big layer.
+type item struct {
+	// at is the position of a single point. Other geometry is in batch:
+	// its points [first, end) for points, its parts [first, end) for the
+	// rest.
+	at         raster.Point
+	batch      uint32
+	first, end int32
+	// rule is the index of the rule in the layer's style.
+	rule uint32
+	// The sizes of the rule's stroke and symbol, in device pixels.
+	strokeWidth                                 float32
+	symbolSize, symbolStrokeWidth, ringDiameter float32
+	// reach is how far, in device pixels, the drawing can extend beyond
+	// the geometry.
+	reach float32
+	// col0 to col1 and row0 to row1 are the tiles the drawing can touch.
+	col0, col1 uint16
+	row0, row1 uint16
+	kind       itemKind
+	// approximate is set for a point drawn with its symbol's ring.
+	approximate bool
+}
+
+// itemKind says where an item's geometry is.
+type itemKind uint8
+
+const (
+	// itemPoint is a single point, at.
+	itemPoint itemKind = iota
+	// itemPoints are points in the batch.
+	itemPoints
+	// itemParts are lines, polygons or both, as parts in the batch.
+	itemParts
+)
+
+// projected holds the geometry of a batch of features in device pixels,
+// simplified: every part's points in one slice.
+type projected struct {
+	points []raster.Point
+	parts  []part
+}
+
+// part is a point set, a line or a polygon ring of a feature.
+type part struct {
+	kind       partKind
+	start, end int32
+	bound      bound32
+}
+
+// bound32 is a bound in device pixels, as float32 to keep parts small: it
+// only serves to skip the parts that miss a tile by more than a pixel.
+type bound32 struct {
+	minX, minY, maxX, maxY float32
+}
+
+// partKind says how a part is drawn.
+type partKind uint8
+
+const (
+	// kindPoints are points, each drawn as the rule's symbol.
+	kindPoints partKind = iota
+	// kindLine is a line, stroked.
+	kindLine
+	// kindFirstRing starts a polygon and kindRing continues it; a polygon
+	// is filled and stroked as a whole.
+	kindFirstRing
+	kindRing
+)
+
+// newPlan projects the features of the scene's visible layers that can
+// show on dst, on workers goroutines, and sorts them into tiles of dst at
+// most tile pixels square.
+func newPlan(ctx context.Context, sc *Scene, vp viewport.Viewport, dst *image.RGBA, workers, tile int) (*plan, error) {
+	b := dst.Rect
+	p := &plan{
+		dst:        dst,
+		background: premultiplied(sc.Background),
+		tr:         newTransform(vp).translate(float64(b.Min.X), float64(b.Min.Y)),
+		zoom:       vp.Zoom,
+		scale:      vp.Scale,
+		cols:       max(1, ceilDiv(b.Dx(), tile)),
+		rows:       max(1, ceilDiv(b.Dy(), tile)),
+	}
+	p.tileW, p.tileH = max(1, ceilDiv(b.Dx(), p.cols)), max(1, ceilDiv(b.Dy(), p.rows))
+	for row := range p.rows {
+		for col := range p.cols {
+			corner := b.Min.Add(image.Pt(col*p.tileW, row*p.tileH))
+			p.tiles = append(p.tiles, image.Rectangle{Min: corner, Max: corner.Add(image.Pt(p.tileW, p.tileH))}.Intersect(b))
+		}
+	}
+	// Features are fetched with a margin, so that the symbols and wide
+	// strokes of features just outside the view still show.
+	nw := vp.FromPixel(orb.Point{-margin, -margin})
+	se := vp.FromPixel(orb.Point{vp.Width + margin, vp.Height + margin})
+	query := orb.Bound{Min: orb.Point{nw[0], se[1]}, Max: orb.Point{se[0], nw[1]}}
+	projectors := make([]projector, workers)
+	for i := range projectors {
+		projectors[i] = projector{tr: p.tr}
+	}
+	for i := range sc.Layers {
+		l := &sc.Layers[i]
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
+		if !l.Style.VisibleAt(vp.Zoom) || (l.Relief == nil && l.Features == nil) {
+			continue
+		}
+		pl := plannedLayer{layer: l}
+		if l.Relief == nil {
+			if err := p.collect(ctx, &pl, query, projectors); err != nil {
+				return nil, err
+			}
+		}
+		p.layers = append(p.layers, pl)
+	}
+	return p, nil
+}
+
+// collect projects the features of a vector layer within query that have
+// a rule and can show on the image, and sorts them into tiles.
+func (p *plan) collect(ctx context.Context, pl *plannedLayer, query orb.Bound, projectors []projector) error {
+	features := make([]*layer.Feature, 0, min(pl.layer.Features.Len(), checkEvery))
+	for f := range pl.layer.Features.Search(query) {
+		if len(features)%checkEvery == checkEvery-1 {
+			if err := ctx.Err(); err != nil {
+				return err
+			}
+		}
+		features = append(features, f)
+	}
+	pl.batches = make([]*projected, ceilDiv(len(features), batchSize))
+	batches := make([][]item, len(pl.batches))
+	err := parallel(ctx, len(projectors), len(pl.batches), func(w, i int) error {
+		batch := features[i*batchSize : min((i+1)*batchSize, len(features))]
+		pl.batches[i], batches[i] = p.project(&projectors[w], pl.layer.Style, batch, uint32(i))
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	// A counting sort of the items into tiles keeps their order in each.
+	pl.start = make([]int32, len(p.tiles)+1)
+	for _, batch := range batches {
+		for _, it := range batch {
+			for row := int(it.row0); row <= int(it.row1); row++ {
+				for col := int(it.col0); col <= int(it.col1); col++ {
+					pl.start[row*p.cols+col+1]++
+				}
+			}
+		}
+	}
+	for t := range p.tiles {
+		pl.start[t+1] += pl.start[t]
+	}
+	pl.items = make([]item, pl.start[len(p.tiles)])
+	next := append([]int32(nil), pl.start[:len(p.tiles)]...)
+	for _, batch := range batches {
+		for _, it := range batch {
+			for row := int(it.row0); row <= int(it.row1); row++ {
+				for col := int(it.col0); col <= int(it.col1); col++ {
+					t := row*p.cols + col
+					pl.items[next[t]] = it
+					next[t]++
+				}
+			}
+		}
+	}
+	return nil
+}
+
+// project projects a batch of features of a layer, and returns their
+// geometry and the items of those that can show on the image.
+func (p *plan) project(pr *projector, st *style.Layer, features []*layer.Feature, batch uint32) (*projected, []item) {
+	// The geometry grows in the projector's buffers, reused from batch to
+	// batch, and is copied out at its final size: grown in place, the
+	// slices of a big layer would allocate several times their size.
+	g := &pr.batch
+	g.points, g.parts = g.points[:0], g.parts[:0]
+	items := make([]item, 0, len(features))
+	b := p.dst.Rect
+	for _, f := range features {
+		r := st.RuleFor(p.zoom, &f.Properties)
+		if r == nil || f.Geometry == nil {
+			continue
+		}
+		it := p.resolve(st, r, &f.Properties)
+		it.batch = batch
+		firstPoint, firstPart := len(g.points), len(g.parts)
+		var (
+			bound raster.Rect
+			ok    = true
+		)
+		switch geom := f.Geometry.(type) {
+		case orb.Point:
+			if r.Symbol == nil {
+				continue
+			}
+			it.kind, it.at = itemPoint, p.tr.point(geom)
+			bound = raster.Rect{MinX: it.at.X, MinY: it.at.Y, MaxX: it.at.X, MaxY: it.at.Y}
+		case orb.MultiPoint:
+			if r.Symbol == nil || len(geom) == 0 {
+				continue
+			}
+			for _, q := range geom {
+				g.points = append(g.points, p.tr.point(q))
+			}
+			it.kind, it.first, it.end = itemPoints, int32(firstPoint), int32(len(g.points))
+			bound, ok = bounds(g.points[firstPoint:])
+		default:
+			pr.geometry(g, geom, r)
+			if len(g.parts) == firstPart {
+				continue
+			}
+			it.kind, it.first, it.end = itemParts, int32(firstPart), int32(len(g.parts))
+			bound, ok = bounds(g.points[firstPoint:])
+		}
+		// The tiles the drawing can touch, if any.
+		reach := float64(it.reach)
+		x0, y0 := bound.MinX-reach-float64(b.Min.X), bound.MinY-reach-float64(b.Min.Y)
+		x1, y1 := bound.MaxX+reach-float64(b.Min.X), bound.MaxY+reach-float64(b.Min.Y)
+		if !ok || !(x1 > 0 && x0 < float64(b.Dx()) && y1 > 0 && y0 < float64(b.Dy())) {
+			g.points, g.parts = g.points[:firstPoint], g.parts[:firstPart]
+			continue
+		}
+		it.col0, it.col1 = tileIndex(x0, p.tileW, p.cols), tileIndex(x1, p.tileW, p.cols)
+		it.row0, it.row1 = tileIndex(y0, p.tileH, p.rows), tileIndex(y1, p.tileH, p.rows)
+		items = append(items, it)
+	}
+	return &projected{points: slices.Clone(g.points), parts: slices.Clone(g.parts)}, items
+}
+
+// resolve returns the item of a feature drawn with rule r of style st,
+// without its geometry: the rule's index, the sizes of the rule's stroke
+// and symbol for the feature's attributes, and how far, in device pixels,
+// its drawing can reach beyond its geometry.
+func (p *plan) resolve(st *style.Layer, r *style.Rule, attrs style.Attributes) item {
+	var it item
+	for i := range st.Rules {
+		if &st.Rules[i] == r {
+			it.rule = uint32(i)
+			break
+		}
+	}
+	reach := 0.0
+	if r.Stroke != nil {
+		width := r.Stroke.Width.Eval(p.zoom, attrs) * p.scale
+		it.strokeWidth = float32(width)
+		// Round joins and butt caps stay within half the width; the
+		// raster draws thinner strokes a pixel wide.
+		reach = max(width, 1) / 2
+	}
+	if s := r.Symbol; s != nil {
+		size := s.Size.Eval(p.zoom, attrs) * p.scale
+		strokeWidth := s.StrokeWidth.Eval(p.zoom, attrs) * p.scale
+		it.symbolSize, it.symbolStrokeWidth = float32(size), float32(strokeWidth)
+		// A symbol's outline can reach past its shape by up to a miter.
+		symbol := size/2*math.Sqrt2 + strokeWidth/2*4
+		if s.Ring != nil && approximate(attrs) {
+			diameter := s.Ring.Diameter.Eval(p.zoom, attrs) * p.scale
+			it.approximate, it.ringDiameter = true, float32(diameter)
+			symbol = max(symbol, (diameter+s.Ring.Width*p.scale)/2)
+		}
+		reach = max(reach, symbol)
+	}
+	// A pixel for anti-aliasing, and one to spare.
+	it.reach = float32(reach + 2)
+	return it
+}
+
+// busiestFirst returns the tiles in decreasing order of the number of
+// items drawn on them. Drawn in that order, the last tiles are quick ones,
+// and no worker is left with a crowded tile while the others are idle.
+func (p *plan) busiestFirst() []int {
+	items := make([]int32, len(p.tiles))
+	for _, pl := range p.layers {
+		if pl.layer.Relief != nil {
+			continue
+		}
+		for t := range items {
+			items[t] += pl.start[t+1] - pl.start[t]
+		}
+	}
+	order := make([]int, len(p.tiles))
+	for t := range order {
+		order[t] = t
+	}
+	slices.SortStableFunc(order, func(a, b int) int { return cmp.Compare(items[b], items[a]) })
+	return order
+}
+
+// tileIndex returns the tile column (or row) holding the device offset v
+// from the image's corner, clamped to the grid.
+func tileIndex(v float64, size, count int) uint16 {
+	// Clamped before the conversion, which far-away points would overflow.
+	return uint16(min(max(math.Floor(v/float64(size)), 0), float64(count-1)))
+}
+
+// ceilDiv returns a/b rounded up, for a ≥ 0 and b > 0.
+func ceilDiv(a, b int) int {
+	return (a + b - 1) / b
 }

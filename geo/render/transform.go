@@ -4,6 +4,7 @@ import (
 	"math"
 
 	"github.com/ecoatlas/ecoatlas/geo/mercator"
+	"github.com/ecoatlas/ecoatlas/geo/render/raster"
 	"github.com/ecoatlas/ecoatlas/geo/viewport"
 	"github.com/paulmach/orb"
 )
@@ -29,9 +30,23 @@ func newTransform(vp viewport.Viewport) transform {
 	return t
 }
 
+// translate returns the transform that puts every pixel (dx, dy) further
+// right and down.
+func (t transform) translate(dx, dy float64) transform {
+	t.ox += dx
+	t.oy += dy
+	t.lonOffset += dx
+	return t
+}
+
 // apply returns the device pixel of a lon/lat point.
 func (t transform) apply(p orb.Point) orb.Point {
 	return orb.Point{p[0]*t.lonScale + t.lonOffset, worldY(p[1])*t.ky + t.oy}
+}
+
+// point is apply for the raster's points.
+func (t transform) point(p orb.Point) raster.Point {
+	return raster.Point{X: p[0]*t.lonScale + t.lonOffset, Y: worldY(p[1])*t.ky + t.oy}
 }
 
 // lon returns the longitude at a device x; lat the latitude at a device y.
@@ -48,6 +63,9 @@ func (t transform) lat(y float64) float64 { return mercator.Lat((y - t.oy) / t.k
 // times faster than mercator.Y, which matters when every vertex of a dense
 // layer goes through it.
 func worldY(lat float64) float64 {
+	if lat != lat {
+		return lat // NaN, which would index out of the table
+	}
 	if lat > mercator.MaxLatitude {
 		lat = mercator.MaxLatitude
 	} else if lat < -mercator.MaxLatitude {

@@ -153,3 +153,115 @@ func BenchmarkSymbol_1MPoints(b *testing.B) {
 		}
 	})
 }
+
+// starPolygons returns n star-shaped polygons of 20–200 vertices around
+// random centres in the frame, their log-radius a mean-reverting random
+// walk around the given mean radius: the synthetic polygons of the
+// benchmark workloads (../../../shared/bench), seen at full-HD.
+func starPolygons(rng *rand.Rand, n int, radius float64) shapeSet {
+	var s shapeSet
+	for range n {
+		vertices := 20 + rng.IntN(181)
+		r0 := min(radius*math.Exp(0.5*rng.NormFloat64()), 4*radius)
+		cx, cy := benchWidth*rng.Float64(), benchHeight*rng.Float64()
+		logRadius := make([]float64, vertices+1)
+		for k := 1; k <= vertices; k++ {
+			logRadius[k] = 0.9*logRadius[k-1] + 0.12*rng.NormFloat64()
+		}
+		drift := logRadius[vertices]
+		phase := 2 * math.Pi * rng.Float64()
+		for k := range vertices {
+			r := r0 * min(1.8, max(0.3, math.Exp(logRadius[k]-drift*float64(k)/float64(vertices))))
+			a := phase + 2*math.Pi*(float64(k)+0.9*rng.Float64())/float64(vertices)
+			s.points = append(s.points, raster.Point{X: cx + r*math.Cos(a), Y: cy + r*math.Sin(a)})
+		}
+		s.ends = append(s.ends, len(s.points))
+	}
+	return s
+}
+
+// walks returns n correlated random walks of 50–500 steps of about a
+// third of a pixel, their heading drifting: the synthetic lines of the
+// benchmark workloads, seen at full-HD.
+func walks(rng *rand.Rand, n int) shapeSet {
+	var s shapeSet
+	for range n {
+		vertices := 50 + rng.IntN(451)
+		x, y := benchWidth*rng.Float64(), benchHeight*rng.Float64()
+		heading := 2 * math.Pi * rng.Float64()
+		step := 0.35 * math.Exp(0.4*rng.NormFloat64())
+		for range vertices {
+			s.points = append(s.points, raster.Point{X: x, Y: y})
+			heading += 0.25 * rng.NormFloat64()
+			x += step * math.Cos(heading)
+			y += step * math.Sin(heading)
+		}
+		s.ends = append(s.ends, len(s.points))
+	}
+	return s
+}
+
+// simplified returns the shapes simplified as the map renderer does it.
+func (s *shapeSet) simplified(closed bool) shapeSet {
+	var out shapeSet
+	for i := range s.ends {
+		out.points = raster.Simplify(out.points, s.shape(i), closed, 0.25)
+		out.ends = append(out.ends, len(out.points))
+	}
+	return out
+}
+
+// BenchmarkMap_polygons fills and outlines star-shaped polygons the way the
+// map renderer does (simplified beforehand): 10 000 of 5 px radius and
+// 100 000 of 1.6 px, the sizes of the polygons_10k and polygons_100k
+// workloads.
+func BenchmarkMap_polygons(b *testing.B) {
+	for _, tc := range []struct {
+		name   string
+		count  int
+		radius float64
+	}{{"10k", 10_000, 5}, {"100k", 100_000, 1.6}} {
+		b.Run(tc.name, func(b *testing.B) {
+			raw := starPolygons(rand.New(rand.NewPCG(1, 2)), tc.count, tc.radius)
+			shapes := raw.simplified(true)
+			fill := color.NRGBA{0x6f, 0xa8, 0xdc, 153}
+			outline := raster.Stroke{Color: color.NRGBA{0x1f, 0x4e, 0x79, 0xff}, Width: 1, Join: raster.JoinRound}
+			c := raster.New(newFrame())
+			var p raster.Path
+			for b.Loop() {
+				for i := range shapes.ends {
+					p.Reset()
+					for _, q := range shapes.shape(i) {
+						p.LineTo(q.X, q.Y)
+					}
+					p.Close()
+					p.MarkSimplified()
+					c.Fill(&p, fill, raster.EvenOdd)
+					c.Stroke(&p, outline)
+				}
+			}
+			b.ReportMetric(float64(len(shapes.points)), "vertices/op")
+		})
+	}
+}
+
+// BenchmarkMap_lines strokes 10 000 random walks one pixel wide the way the
+// map renderer does (simplified beforehand), like the lines_10k workload.
+func BenchmarkMap_lines(b *testing.B) {
+	raw := walks(rand.New(rand.NewPCG(1, 2)), 10_000)
+	lines := raw.simplified(false)
+	stroke := raster.Stroke{Color: color.NRGBA{0xc0, 0x39, 0x2b, 0xff}, Width: 1, Join: raster.JoinRound}
+	c := raster.New(newFrame())
+	var p raster.Path
+	for b.Loop() {
+		for i := range lines.ends {
+			p.Reset()
+			for _, q := range lines.shape(i) {
+				p.LineTo(q.X, q.Y)
+			}
+			p.MarkSimplified()
+			c.Stroke(&p, stroke)
+		}
+	}
+	b.ReportMetric(float64(len(lines.points)), "vertices/op")
+}

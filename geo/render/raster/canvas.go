@@ -138,13 +138,14 @@ func (c *Canvas) releaseGroup(g group) {
 
 // compositeLayer blends the pixels of src within area, scaled by the mask
 // value ma, source-over onto dst, with image/draw's arithmetic. dst and src
-// have the same bounds.
+// have the same bounds, not necessarily the same stride: dst may be a
+// sub-image.
 func compositeLayer(dst, src *image.RGBA, area image.Rectangle, ma uint32) {
 	area = area.Intersect(dst.Rect)
 	for y := area.Min.Y; y < area.Max.Y; y++ {
-		i := dst.PixOffset(area.Min.X, y)
+		i, j := dst.PixOffset(area.Min.X, y), src.PixOffset(area.Min.X, y)
 		d := dst.Pix[i : i+4*area.Dx()]
-		s := src.Pix[i : i+4*area.Dx()]
+		s := src.Pix[j : j+4*area.Dx()]
 		for j := 0; j+4 <= len(s); j += 4 {
 			sa := uint32(s[j+3])
 			if sa == 0 {

@@ -49,11 +49,25 @@ func (pt *painter) stroke(dst *image.RGBA, p *Path, s Stroke) (area image.Rectan
 	if col.A == 0 {
 		return image.Rectangle{}, false
 	}
+	if len(st.pattern) == 0 && width <= thinWidth && s.Join == JoinRound && s.Cap != CapSquare {
+		return pt.thinStroke(dst, p, col, width/2, s.Cap == CapButt)
+	}
+	return pt.outlineStroke(dst, p, col, width, s.Cap, s.Join)
+}
+
+// outlineStroke strokes a path by filling its outline (see stroker) onto
+// dst, once the dash pattern is set, and returns the pixels it may have
+// changed, or ok false if it drew nothing.
+func (pt *painter) outlineStroke(dst *image.RGBA, p *Path, col color.NRGBA, width float64, cap Cap, join Join) (area image.Rectangle, ok bool) {
+	st := &pt.stroker
 	st.halfWidth = width / 2
-	st.cap, st.join = s.Cap, s.Join
+	step := arcStep(st.halfWidth)
+	st.arcStepSin, st.arcStepCos = math.Sincos(step)
+	st.arcSteps = int(math.Ceil(math.Pi/step)) + 1
+	st.cap, st.join = cap, join
 	// reach is how far from the path the stroke can paint, plus a pixel.
 	reach := st.halfWidth * math.Sqrt2
-	if s.Join == JoinMiter {
+	if join == JoinMiter {
 		reach = st.halfWidth * miterLimit
 	}
 	reach++

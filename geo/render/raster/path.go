@@ -39,6 +39,8 @@ type Path struct {
 	simple      []Point
 	simpleEnds  []int
 	simpleValid bool
+	// presimplified is set by MarkSimplified.
+	presimplified bool
 }
 
 // Reset empties the path, keeping its storage for reuse.
@@ -47,6 +49,14 @@ func (p *Path) Reset() {
 	p.subpaths = p.subpaths[:0]
 	p.bounds = Rect{}
 	p.simpleValid = false
+	p.presimplified = false
+}
+
+// MarkSimplified tells Fill and Stroke that the path's points are already
+// simplified, by [Simplify] or otherwise, so that they rasterize them as
+// they are rather than simplify them again. Reset clears the mark.
+func (p *Path) MarkSimplified() {
+	p.presimplified = true
 }
 
 // MoveTo starts a new subpath at (x, y). A point with a NaN or infinite
@@ -160,21 +170,24 @@ const flatness = 0.1
 // flatness, computing them on first use after a change so that a Fill and
 // a Stroke of one path share the work; simplifiedSubpath returns each.
 func (p *Path) simplified() int {
-	if !p.simpleValid {
+	if !p.simpleValid && !p.presimplified {
 		p.simple, p.simpleEnds = p.simple[:0], p.simpleEnds[:0]
 		for i := range p.subpaths {
 			pts, closed := p.subpath(i)
-			p.simple = simplify(p.simple, pts, closed)
+			p.simple = Simplify(p.simple, pts, closed, flatness)
 			p.simpleEnds = append(p.simpleEnds, len(p.simple))
 		}
 		p.simpleValid = true
 	}
-	return len(p.simpleEnds)
+	return len(p.subpaths)
 }
 
 // simplifiedSubpath returns the points of simplified subpath i and whether
 // it is closed.
 func (p *Path) simplifiedSubpath(i int) ([]Point, bool) {
+	if p.presimplified {
+		return p.subpath(i)
+	}
 	start := 0
 	if i > 0 {
 		start = p.simpleEnds[i-1]
@@ -182,21 +195,23 @@ func (p *Path) simplifiedSubpath(i int) ([]Point, bool) {
 	return p.simple[start:p.simpleEnds[i]], p.subpaths[i].closed
 }
 
-// simplify appends to dst the points of a subpath without those that can
-// be dropped while keeping the outline within flatness of the original
-// (and never moving an end of an open line). A closed subpath does not
-// repeat its first point at the end.
+// Simplify appends to dst the points of a polyline, or of a ring if
+// closed, without those that can be dropped while keeping the outline
+// within about tolerance pixels of the original (at most √2 times it),
+// and returns the extended slice. The ends of an open line are kept; a ring keeps its first point
+// and does not repeat it at the end. Callers that simplify a path this way
+// can mark it with [Path.MarkSimplified].
 //
 // It makes one pass, keeping for the last point kept (the anchor) the
-// wedge of directions whose rays pass within flatness of every point
+// wedge of directions whose rays pass within tolerance of every point
 // dropped since. A point outside that wedge, or nearer the anchor than an
-// earlier point by more than flatness, cannot end the chord from the
+// earlier point by more than tolerance, cannot end the chord from the
 // anchor, and the previous point becomes the next anchor.
-func simplify(dst, pts []Point, closed bool) []Point {
+func Simplify(dst, pts []Point, closed bool, tolerance float64) []Point {
 	if len(pts) == 0 {
 		return dst
 	}
-	const tol2 = flatness * flatness
+	tol2 := tolerance * tolerance
 	start := len(dst)
 	anchor := pts[0]
 	dst = append(dst, anchor)
@@ -212,8 +227,8 @@ func simplify(dst, pts []Point, closed bool) []Point {
 			off := loX*vy-loY*vx < 0 || vx*hiY-vy*hiX < 0
 			if !off && d2 < farthest2 {
 				// Back towards the anchor: the chord must not end short
-				// of an earlier point by more than flatness.
-				f := math.Sqrt(farthest2) - flatness
+				// of an earlier point by more than tolerance.
+				f := math.Sqrt(farthest2) - tolerance
 				off = f > 0 && d2 < f*f
 			}
 			if off {
@@ -224,12 +239,12 @@ func simplify(dst, pts []Point, closed bool) []Point {
 			}
 		}
 		if d2 > tol2 {
-			// The rays from the anchor passing within flatness of p are
-			// those of v turned by at most asin(flatness/d) either way;
-			// s and flatness are d times that angle's cosine and sine.
+			// The rays from the anchor passing within tolerance of p are
+			// those of v turned by at most asin(tolerance/d) either way;
+			// s and tolerance are d times that angle's cosine and sine.
 			s := math.Sqrt(d2 - tol2)
-			lx, ly := vx*s+vy*flatness, vy*s-vx*flatness
-			hx, hy := vx*s-vy*flatness, vy*s+vx*flatness
+			lx, ly := vx*s+vy*tolerance, vy*s-vx*tolerance
+			hx, hy := vx*s-vy*tolerance, vy*s+vx*tolerance
 			if !wedge {
 				loX, loY, hiX, hiY, wedge = lx, ly, hx, hy, true
 			} else {

@@ -75,6 +75,12 @@ type rasterizer struct {
 	pieces  []piece
 	perBand []int32
 	sorted  []piece
+
+	// thin is set while the grid holds a thin stroke: coverage of
+	// capsules within thinReach of their segments, not area (see
+	// thinWidth).
+	thin      bool
+	thinReach float64
 }
 
 // bandHeight is the height in rows of the bands of a large shape.
@@ -84,10 +90,12 @@ const bandHeight = 16
 // larger grids are rasterized in bands.
 const maxDirectCells = 1 << 16
 
-// piece is an edge, or the part of one, within one band.
+// piece is an edge, or the part of one, within one band; or a segment of
+// a thin stroke that reaches the band, with its caps.
 type piece struct {
 	x0, y0, x1, y1 float32
 	band           int32
+	caps           uint8
 }
 
 // begin prepares the grid for a shape that can touch only the pixels in
@@ -168,7 +176,7 @@ func (r *rasterizer) add(x0, y0, x1, y1 float64) {
 	first := int(top) / bandHeight
 	last := (ceil(bottom) - 1) / bandHeight
 	if first == last {
-		r.pieces = append(r.pieces, piece{float32(x0), float32(y0), float32(x1), float32(y1), int32(first)})
+		r.pieces = append(r.pieces, piece{float32(x0), float32(y0), float32(x1), float32(y1), int32(first), 0})
 		r.perBand[first]++
 		return
 	}
@@ -181,7 +189,7 @@ func (r *rasterizer) add(x0, y0, x1, y1 float64) {
 			ya, yb = yb, ya
 		}
 		xa, xb := x0+(ya-y0)*dxdy, x0+(yb-y0)*dxdy
-		r.pieces = append(r.pieces, piece{float32(xa), float32(ya), float32(xb), float32(yb), int32(b)})
+		r.pieces = append(r.pieces, piece{float32(xa), float32(ya), float32(xb), float32(yb), int32(b), 0})
 		r.perBand[b]++
 	}
 }
@@ -256,11 +264,15 @@ func (r *rasterizer) deposit(x0, y0, x1, y1 float64) {
 	cells, stride, top := r.cells, r.stride, r.bandTop
 	dirty, words := r.dirty, r.wordsPerRow
 	w := float64(r.width)
-	dxdy := (x1 - x0) / (y1 - y0)
 	firstRow := int(y0)
 	lastRow := ceil(y1) - 1
 	if lastRow >= r.height {
 		lastRow = r.height - 1
+	}
+	// Most edges of detailed shapes lie within one row, and need no slope.
+	var dxdy float64
+	if lastRow > firstRow {
+		dxdy = (x1 - x0) / (y1 - y0)
 	}
 	if firstRow < r.minRow {
 		r.minRow = firstRow
@@ -279,7 +291,10 @@ func (r *rasterizer) deposit(x0, y0, x1, y1 float64) {
 		if fy+1 > y1 {
 			dy -= fy + 1 - y1
 		}
-		xNext := x + dxdy*dy
+		xNext := x1
+		if y < lastRow {
+			xNext = x + dxdy*dy
+		}
 		d := dy * dir
 		xa, xb := x, xNext
 		if xa > xb {
@@ -342,8 +357,7 @@ func (r *rasterizer) deposit(x0, y0, x1, y1 float64) {
 // source-over onto dst, and leaves the grid clean for the next shape.
 func (r *rasterizer) composite(dst *image.RGBA, p *paint, rule FillRule) {
 	if !r.banded {
-		r.compositeRows(dst, p, rule, r.minRow, r.maxRow)
-		r.minRow, r.maxRow = r.height, -1
+		r.compositeBand(dst, p, rule)
 		return
 	}
 	// Sort the pieces by band (a counting sort), then accumulate and
@@ -364,16 +378,30 @@ func (r *rasterizer) composite(dst *image.RGBA, p *paint, rule FillRule) {
 			continue
 		}
 		r.bandTop = b * bandHeight
-		r.minRow, r.maxRow = r.height, -1
 		for _, pc := range r.sorted[from:end] {
-			r.deposit(float64(pc.x0), float64(pc.y0), float64(pc.x1), float64(pc.y1))
+			if r.thin {
+				r.coverSegment(float64(pc.x0), float64(pc.y0), float64(pc.x1), float64(pc.y1), pc.caps)
+			} else {
+				r.deposit(float64(pc.x0), float64(pc.y0), float64(pc.x1), float64(pc.y1))
+			}
 		}
 		from = int(end)
-		r.compositeRows(dst, p, rule, r.minRow, r.maxRow)
+		r.compositeBand(dst, p, rule)
 	}
 	r.pieces = r.pieces[:0]
 	clear(r.perBand)
 	r.bandTop = 0
+	r.minRow, r.maxRow = r.height, -1
+}
+
+// compositeBand composites the rows holding deposits, of the grid or of
+// the current band, and clears them.
+func (r *rasterizer) compositeBand(dst *image.RGBA, p *paint, rule FillRule) {
+	if r.thin {
+		r.compositeCoverageRows(dst, p, r.minRow, r.maxRow)
+	} else {
+		r.compositeRows(dst, p, rule, r.minRow, r.maxRow)
+	}
 	r.minRow, r.maxRow = r.height, -1
 }
 

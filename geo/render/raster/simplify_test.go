@@ -1,6 +1,7 @@
 package raster
 
 import (
+	"fmt"
 	"math"
 	"math/rand/v2"
 	"testing"
@@ -16,7 +17,7 @@ func distanceToSegment(p, a, b Point) float64 {
 	return math.Hypot(p.X-a.X-t*dx, p.Y-a.Y-t*dy)
 }
 
-func TestSimplifyStaysWithinFlatness(t *testing.T) {
+func TestSimplifyStaysWithinTolerance(t *testing.T) {
 	rng := rand.New(rand.NewPCG(1, 2))
 	tests := map[string]struct {
 		points  func() []Point
@@ -66,35 +67,43 @@ func TestSimplifyStaysWithinFlatness(t *testing.T) {
 		},
 	}
 	for name, tt := range tests {
-		t.Run(name, func(t *testing.T) {
-			pts := tt.points()
-			got := simplify(nil, pts, tt.closed)
-			if len(got) > tt.maxKept {
-				t.Errorf("kept %d of %d points, want at most %d", len(got), len(pts), tt.maxKept)
-			}
-			if got[0] != pts[0] {
-				t.Errorf("first point %v, want %v", got[0], pts[0])
-			}
-			if !tt.closed && got[len(got)-1] != pts[len(pts)-1] {
-				t.Errorf("last point %v, want %v", got[len(got)-1], pts[len(pts)-1])
-			}
-			// Every input point must lie near the simplified line.
-			ring := got
-			if tt.closed {
-				ring = append(ring, got[0])
-			}
-			worst := 0.0
-			for _, p := range pts {
-				best := math.Inf(1)
-				for k := 1; k < len(ring); k++ {
-					best = min(best, distanceToSegment(p, ring[k-1], ring[k]))
-				}
-				worst = max(worst, best)
-			}
-			if worst > flatness*math.Sqrt2 {
-				t.Errorf("a point lies %.3f px from the simplified line, want at most %.3f", worst, flatness*math.Sqrt2)
-			}
-			t.Logf("kept %d of %d, worst %.3f", len(got), len(pts), worst)
-		})
+		pts := tt.points()
+		for _, tolerance := range []float64{flatness, 0.25, 0.5} {
+			t.Run(fmt.Sprintf("%s/%g", name, tolerance), func(t *testing.T) {
+				checkSimplify(t, pts, tt.closed, tolerance, tt.maxKept)
+			})
+		}
+	}
+}
+
+// checkSimplify checks that Simplify keeps at most maxKept points, keeps
+// the ends, and stays within the tolerance of every point.
+func checkSimplify(t *testing.T, pts []Point, closed bool, tolerance float64, maxKept int) {
+	t.Helper()
+	got := Simplify(nil, pts, closed, tolerance)
+	if len(got) > maxKept {
+		t.Errorf("kept %d of %d points, want at most %d", len(got), len(pts), maxKept)
+	}
+	if got[0] != pts[0] {
+		t.Errorf("first point %v, want %v", got[0], pts[0])
+	}
+	if !closed && got[len(got)-1] != pts[len(pts)-1] {
+		t.Errorf("last point %v, want %v", got[len(got)-1], pts[len(pts)-1])
+	}
+	// Every input point must lie near the simplified line.
+	ring := got
+	if closed {
+		ring = append(ring, got[0])
+	}
+	worst := 0.0
+	for _, p := range pts {
+		best := math.Inf(1)
+		for k := 1; k < len(ring); k++ {
+			best = min(best, distanceToSegment(p, ring[k-1], ring[k]))
+		}
+		worst = max(worst, best)
+	}
+	if worst > tolerance*math.Sqrt2 {
+		t.Errorf("a point lies %.3f px from the simplified line, want at most %.3f", worst, tolerance*math.Sqrt2)
 	}
 }

@@ -76,8 +76,12 @@ type Stroke struct {
 type stroker struct {
 	raster    *rasterizer
 	halfWidth float64
-	cap       Cap
-	join      Join
+	// arcStepCos and arcStepSin are the cosine and sine of
+	// arcStep(halfWidth), and arcSteps bounds the steps of a join's arc.
+	arcStepCos, arcStepSin float64
+	arcSteps               int
+	cap                    Cap
+	join                   Join
 	// clipRect is the part of the plane where a stroke can touch the
 	// image; needClip is set when a stroke reaches outside it.
 	clipRect Rect
@@ -527,13 +531,10 @@ func (s *stroker) addJoin(v Point, in, out segment) {
 		// 1 + dot is 2·cos²(turn/2).
 		*outer = append(*outer, Point{v.X + side*mx, v.Y + side*my})
 	case s.join == JoinRound:
-		turn := math.Atan2(cross, dot)
-		if (side > 0) == (turn > 0) {
-			// A full reversal: go round the end of the first segment.
-			turn = -turn
-		}
+		// The arc turns away from the outside, also at a full reversal,
+		// where it goes round the end of the first segment.
 		*outer = append(*outer, Point{v.X + side*n1x, v.Y + side*n1y})
-		*outer = appendArc(*outer, v, side*n1x, side*n1y, turn)
+		*outer = s.appendJoinArc(*outer, v, side*n1x, side*n1y, side*n2x, side*n2y, -side)
 	default:
 		*outer = append(*outer, Point{v.X + side*n1x, v.Y + side*n1y}, Point{v.X + side*n2x, v.Y + side*n2y})
 	}
@@ -555,6 +556,25 @@ func (s *stroker) dot(c Point) {
 			Point{c.X + ux - uy, c.Y + uy + ux}, Point{c.X + ux + uy, c.Y + uy - ux})
 		s.raster.polygon(s.left, false)
 	}
+}
+
+// appendJoinArc appends the points of the arc of a round join around v
+// from v + (ux, uy), excluded, to v + (wx, wy), both half a width from v,
+// turning counter-clockwise (from +x towards +y) if sign is positive. It
+// does without trigonometry: it rotates by arcStep until the end is
+// within a step.
+func (s *stroker) appendJoinArc(dst []Point, v Point, ux, uy, wx, wy, sign float64) []Point {
+	cos, sin := s.arcStepCos, sign*s.arcStepSin
+	within := s.arcStepCos * s.halfWidth * s.halfWidth
+	// The bound only guards against rounding.
+	for range s.arcSteps {
+		if ux*wx+uy*wy >= within {
+			break
+		}
+		ux, uy = ux*cos-uy*sin, ux*sin+uy*cos
+		dst = append(dst, Point{v.X + ux, v.Y + uy})
+	}
+	return append(dst, Point{v.X + wx, v.Y + wy})
 }
 
 // appendArc appends the points of a circular arc around c that starts at
