@@ -59,7 +59,7 @@ func (t transform) lat(y float64) float64 { return mercator.Lat((y - t.oy) / t.k
 // whose coefficients are tabulated once. Up to 60° of latitude it agrees
 // with mercator.Y to float64 rounding (3e-16 world units); at the limit of
 // the Web Mercator square it is within 5e-13, a five-hundredth of a pixel
-// even at zoom 24, where a pixel is 2.3e-10 world units. It is about ten
+// even at zoom 24, where a pixel is 2.3e-10 world units. It is five to ten
 // times faster than mercator.Y, which matters when every vertex of a dense
 // layer goes through it.
 func worldY(lat float64) float64 {

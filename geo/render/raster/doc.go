@@ -50,18 +50,20 @@
 // skipping invisible stretches arithmetically, so a line 100 000 px long
 // costs only its visible part.
 //
-// Thin strokes, solid and round-joined up to 1.5 px wide (the outlines and
-// lines that make up most of a map), take a shorter path. A pixel's
-// coverage is taken from the distance d of its centre to the nearest
-// segment, clamp(width/2 + ½ − d, 0, 1), which is what a pixel-wide box
-// filter gives an edge parallel to a pixel side, and within a few
-// hundredths of the exact area otherwise: each segment raises the
-// coverage of the few pixels near it to that value, so joints and
-// crossings are painted once, and round joins come for free. It does not
-// see two strands of a line sharing a pixel without overlapping in it,
-// which then comes out a little lighter than its true coverage (where the
-// exact-area path, summing them, comes out darker), but it costs a few
-// pixels per segment where an outline costs four or more edges.
+// Thin strokes, solid and round-joined up to 1.5 px wide with butt or
+// round caps (the outlines and lines that make up most of a map), take a
+// shorter path. A pixel's coverage is taken from the distance d of its
+// centre to the nearest segment, clamp(width/2 + ½ − d, 0, 1): what a
+// pixel-wide box filter gives an edge parallel to a pixel side, and close
+// to it otherwise (a line's ink is within a few percent of the exact
+// area's, though a pixel can be off by up to a sixth). Each segment raises
+// the coverage of the few pixels near it to that value, so joints and
+// crossings are painted once, and round joins come for free. Two strands
+// of one line sharing a pixel without overlapping in it give it the
+// coverage of the nearer one only, so a line folding back on itself within
+// a pixel or two comes out up to a tenth lighter than its true coverage;
+// in exchange, a segment costs a few pixels where an outline costs four or
+// more edges.
 //
 // # Symbols
 //
