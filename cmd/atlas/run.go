@@ -225,6 +225,11 @@ func renderCommand(ctx context.Context, args []string, stdout io.Writer) error {
 	if err := selectLayers(st, o.layers); err != nil {
 		return err
 	}
+	if len(o.layers) == 1 && o.layers[0] == "none" {
+		// No base map: the added files on a white page, as the benchmark
+		// anchors (Mapnik, QGIS) draw them, so images compare directly.
+		st.Background = style.Color{R: 255, G: 255, B: 255, A: 255}
+	}
 	a, err := atlas.Load(ctx, usedSources(st), fsys)
 	if err != nil {
 		return err
