@@ -9,6 +9,7 @@ import (
 	"slices"
 	"testing"
 
+	"github.com/ecoatlas/ecoatlas/geo/imgtest"
 	"github.com/ecoatlas/ecoatlas/geo/render/raster"
 )
 
@@ -601,7 +602,7 @@ func TestDashedRingJoinsAtItsStart(t *testing.T) {
 		}
 	}
 	// A dash longer than the ring draws the solid ring.
-	if msg := compareImages(draw([]float64{1000, 5}), solid); msg != "" {
+	if msg := imgtest.Diff(draw([]float64{1000, 5}), solid); msg != "" {
 		t.Errorf("ring with one long dash differs from the solid ring: %s", msg)
 	}
 	// The gap between 20 and 25 along the top edge is empty.

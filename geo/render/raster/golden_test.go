@@ -1,30 +1,15 @@
 package raster_test
 
 import (
-	"bytes"
-	"errors"
-	"flag"
 	"image"
 	"image/color"
 	"image/draw"
-	"image/png"
-	"io/fs"
 	"math"
-	"os"
-	"path/filepath"
 	"slices"
 	"testing"
 
+	"github.com/ecoatlas/ecoatlas/geo/imgtest"
 	"github.com/ecoatlas/ecoatlas/geo/render/raster"
-)
-
-var update = flag.Bool("update", false, "rewrite the golden images in testdata")
-
-// Golden comparison tolerance: a channel may differ by up to goldenDelta,
-// and at most goldenShare of all bytes may differ at all.
-const (
-	goldenDelta = 4
-	goldenShare = 0.01
 )
 
 var (
@@ -55,96 +40,11 @@ func TestGolden(t *testing.T) {
 			img := image.NewRGBA(image.Rect(0, 0, tt.width, tt.height))
 			draw.Draw(img, img.Rect, image.NewUniform(paper), image.Point{}, draw.Src)
 			tt.draw(raster.New(img))
-			checkGolden(t, name, img)
+			imgtest.Assert(t, name, img)
 		})
 	}
 }
 
-// checkGolden compares img with testdata/<name>.png, or rewrites that file
-// with -update. On a mismatch the image is written to
-// testdata/failed/<name>.png for inspection.
-func checkGolden(t *testing.T, name string, img *image.RGBA) {
-	t.Helper()
-	path := filepath.Join("testdata", name+".png")
-	if *update {
-		writePNG(t, path, img)
-		return
-	}
-	want, err := readPNG(path)
-	if errors.Is(err, fs.ErrNotExist) {
-		t.Fatalf("golden image %s is missing; run go test -update", path)
-	}
-	if err != nil {
-		t.Fatal(err)
-	}
-	if msg := compareImages(img, want); msg != "" {
-		failed := filepath.Join("testdata", "failed", name+".png")
-		writePNG(t, failed, img)
-		t.Errorf("%s: %s; actual image written to %s", path, msg, failed)
-	}
-}
-
-// compareImages returns why got and want differ beyond the golden
-// tolerance, or "" if they match.
-func compareImages(got, want *image.RGBA) string {
-	if got.Rect != want.Rect {
-		return "size " + got.Rect.String() + ", want " + want.Rect.String()
-	}
-	differing, worst := 0, 0
-	for i := range got.Pix {
-		d := int(got.Pix[i]) - int(want.Pix[i])
-		if d != 0 {
-			differing++
-			worst = max(worst, d, -d)
-		}
-	}
-	share := float64(differing) / float64(len(got.Pix))
-	if worst > goldenDelta || share > goldenShare {
-		return "bytes differ by up to " + itoa(worst) + " on " + itoa(differing) + " of " + itoa(len(got.Pix)) + " bytes"
-	}
-	return ""
-}
-
-func itoa(n int) string {
-	return string(appendInt(nil, n))
-}
-
-func appendInt(b []byte, n int) []byte {
-	if n >= 10 {
-		b = appendInt(b, n/10)
-	}
-	return append(b, byte('0'+n%10))
-}
-
-func readPNG(path string) (*image.RGBA, error) {
-	data, err := os.ReadFile(path)
-	if err != nil {
-		return nil, err
-	}
-	decoded, err := png.Decode(bytes.NewReader(data))
-	if err != nil {
-		return nil, err
-	}
-	img := image.NewRGBA(decoded.Bounds())
-	draw.Draw(img, img.Rect, decoded, decoded.Bounds().Min, draw.Src)
-	return img, nil
-}
-
-func writePNG(t *testing.T, path string, img image.Image) {
-	t.Helper()
-	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-		t.Fatal(err)
-	}
-	var buf bytes.Buffer
-	if err := png.Encode(&buf, img); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(path, buf.Bytes(), 0o644); err != nil {
-		t.Fatal(err)
-	}
-}
-
-// ring adds a closed subpath through the given points.
 func ring(p *raster.Path, pts ...raster.Point) {
 	p.MoveTo(pts[0].X, pts[0].Y)
 	for _, q := range pts[1:] {
