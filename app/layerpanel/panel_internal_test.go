@@ -12,18 +12,13 @@ import (
 	"github.com/paulmach/orb"
 
 	"github.com/ecoatlas/ecoatlas/app/mapview"
-	"github.com/ecoatlas/ecoatlas/assets"
 	"github.com/ecoatlas/ecoatlas/geo/atlas"
 	"github.com/ecoatlas/ecoatlas/geo/style"
 	"github.com/ecoatlas/ecoatlas/geo/viewport"
 )
 
 var loadAtlas = sync.OnceValues(func() (*atlas.Atlas, error) {
-	st, err := style.Parse(assets.DefaultStyle)
-	if err != nil {
-		return nil, err
-	}
-	return atlas.Load(context.Background(), st, assets.Data())
+	return atlas.LoadDefault(context.Background())
 })
 
 // newPanel returns a panel over the default style in a test window,

@@ -12,21 +12,15 @@ import (
 	"github.com/paulmach/orb"
 
 	"github.com/ecoatlas/ecoatlas/app/mapview"
-	"github.com/ecoatlas/ecoatlas/assets"
 	"github.com/ecoatlas/ecoatlas/geo/atlas"
 	"github.com/ecoatlas/ecoatlas/geo/imgtest"
 	"github.com/ecoatlas/ecoatlas/geo/render"
-	"github.com/ecoatlas/ecoatlas/geo/style"
 	"github.com/ecoatlas/ecoatlas/geo/viewport"
 )
 
 // loadAtlas loads the embedded atlas once for all tests.
 var loadAtlas = sync.OnceValues(func() (*atlas.Atlas, error) {
-	st, err := style.Parse(assets.DefaultStyle)
-	if err != nil {
-		return nil, err
-	}
-	return atlas.Load(context.Background(), st, assets.Data())
+	return atlas.LoadDefault(context.Background())
 })
 
 // newView returns a view of the default map with synchronous tile

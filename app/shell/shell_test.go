@@ -19,16 +19,11 @@ import (
 	"github.com/ecoatlas/ecoatlas/assets"
 	"github.com/ecoatlas/ecoatlas/geo/atlas"
 	"github.com/ecoatlas/ecoatlas/geo/render"
-	"github.com/ecoatlas/ecoatlas/geo/style"
 	"github.com/ecoatlas/ecoatlas/geo/viewport"
 )
 
 var loadAtlas = sync.OnceValues(func() (*atlas.Atlas, error) {
-	st, err := style.Parse(assets.DefaultStyle)
-	if err != nil {
-		return nil, err
-	}
-	return atlas.Load(context.Background(), st, assets.Data())
+	return atlas.LoadDefault(context.Background())
 })
 
 // newShell returns the shell in a 1000×700 test window, rendering tiles

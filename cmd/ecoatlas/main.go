@@ -30,7 +30,6 @@ import (
 	"github.com/ecoatlas/ecoatlas/assets"
 	"github.com/ecoatlas/ecoatlas/geo/atlas"
 	"github.com/ecoatlas/ecoatlas/geo/render"
-	"github.com/ecoatlas/ecoatlas/geo/style"
 )
 
 // start is the earliest time the program can take: package variables are
@@ -79,14 +78,10 @@ func run(args []string, stdout, stderr io.Writer) error {
 		return fmt.Errorf("--lang %q: want en or ru", *langName)
 	}
 
-	st, err := style.Parse(assets.DefaultStyle)
-	if err != nil {
-		return fmt.Errorf("the embedded style: %w", err)
-	}
 	loadStart := time.Now()
-	at, err := atlas.Load(context.Background(), st, assets.Data())
+	at, err := atlas.LoadDefault(context.Background())
 	if err != nil {
-		return fmt.Errorf("the embedded map data: %w", err)
+		return fmt.Errorf("the embedded map: %w", err)
 	}
 	loadTime := time.Since(loadStart)
 	go at.BuildIndexes()
@@ -101,7 +96,7 @@ func run(args []string, stdout, stderr io.Writer) error {
 	w := a.NewWindow("") // the shell sets the title
 	w.SetIcon(icon)
 	w.Resize(fyne.NewSize(1400, 900))
-	s := shell.New(a, w, at, st, shell.WithLanguage(lang))
+	s := shell.New(a, w, at, at.Style.Clone(), shell.WithLanguage(lang))
 	defer s.Close()
 	s.Map().OnFirstFrame = func() {
 		if *timings {

@@ -15,6 +15,7 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/ecoatlas/ecoatlas/assets"
 	"github.com/ecoatlas/ecoatlas/geo/decode"
 	"github.com/ecoatlas/ecoatlas/geo/layer"
 	"github.com/ecoatlas/ecoatlas/geo/render"
@@ -174,4 +175,14 @@ func (a *Atlas) Extent(st *style.Style) orb.Bound {
 		}
 	}
 	return b
+}
+
+// LoadDefault loads the embedded map: the default style and the data it
+// draws, from package assets.
+func LoadDefault(ctx context.Context) (*Atlas, error) {
+	st, err := style.Parse(assets.DefaultStyle)
+	if err != nil {
+		return nil, err
+	}
+	return Load(ctx, st, assets.Data())
 }

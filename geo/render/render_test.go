@@ -10,7 +10,6 @@ import (
 	"sync"
 	"testing"
 
-	"github.com/ecoatlas/ecoatlas/assets"
 	"github.com/ecoatlas/ecoatlas/geo/atlas"
 	"github.com/ecoatlas/ecoatlas/geo/imgtest"
 	"github.com/ecoatlas/ecoatlas/geo/render"
@@ -86,14 +85,7 @@ var (
 // defaultAtlas loads the embedded map once for all tests and benchmarks.
 func defaultAtlas(t testing.TB) *atlas.Atlas {
 	t.Helper()
-	regionOnce.Do(func() {
-		st, err := style.Parse(assets.DefaultStyle)
-		if err != nil {
-			regionErr = err
-			return
-		}
-		regionAtlas, regionErr = atlas.Load(context.Background(), st, assets.Data())
-	})
+	regionOnce.Do(func() { regionAtlas, regionErr = atlas.LoadDefault(context.Background()) })
 	if regionErr != nil {
 		t.Fatal(regionErr)
 	}
