@@ -435,18 +435,8 @@ func (s *Scanner) ReadFloats(dst []float64) (int, error) {
 			dst[n] = f
 		}
 		n++
-		s.skipSpace()
-		if s.pos >= len(s.data) {
-			return n, s.unexpected("")
-		}
-		switch s.data[s.pos] {
-		case ',':
-			s.pos++
-		case ']':
-			s.pos++
-			return n, nil
-		default:
-			return n, s.unexpected("after array element")
+		if closed, err := s.afterElement(']', "after array element"); closed || err != nil {
+			return n, err
 		}
 	}
 }
@@ -604,18 +594,8 @@ func (s *Scanner) skipObject(depth int) error {
 		if err := s.skip(depth); err != nil {
 			return err
 		}
-		s.skipSpace()
-		if s.pos >= len(s.data) {
-			return s.unexpected("")
-		}
-		switch s.data[s.pos] {
-		case ',':
-			s.pos++
-		case '}':
-			s.pos++
-			return nil
-		default:
-			return s.unexpected("after object key:value pair")
+		if closed, err := s.afterElement('}', "after object key:value pair"); closed || err != nil {
+			return err
 		}
 	}
 }
@@ -635,20 +615,29 @@ func (s *Scanner) skipArray(depth int) error {
 		if err := s.skip(depth); err != nil {
 			return err
 		}
-		s.skipSpace()
-		if s.pos >= len(s.data) {
-			return s.unexpected("")
-		}
-		switch s.data[s.pos] {
-		case ',':
-			s.pos++
-		case ']':
-			s.pos++
-			return nil
-		default:
-			return s.unexpected("after array element")
+		if closed, err := s.afterElement(']', "after array element"); closed || err != nil {
+			return err
 		}
 	}
+}
+
+// afterElement reads the comma or the closing bracket that follows an
+// array element or an object member and reports whether it closed the
+// container; what names the place for the error message.
+func (s *Scanner) afterElement(closer byte, what string) (closed bool, err error) {
+	s.skipSpace()
+	if s.pos >= len(s.data) {
+		return false, s.unexpected("")
+	}
+	switch s.data[s.pos] {
+	case ',':
+		s.pos++
+		return false, nil
+	case closer:
+		s.pos++
+		return true, nil
+	}
+	return false, s.unexpected(what)
 }
 
 // skipString reads past the string that starts at the scanner, checking
