@@ -23,11 +23,6 @@ import (
 	"github.com/ecoatlas/ecoatlas/geo/viewport"
 )
 
-// Region is the lon/lat bound of the atlas region, Central Asia with the
-// Caspian and the Tien Shan: what [View.Home] shows and what a new view
-// fits by default.
-var Region = orb.Bound{Min: orb.Point{46.48, 35.14}, Max: orb.Point{87.32, 55.43}}
-
 // FitPadding is the margin, in logical pixels, that [View.FlyTo] and
 // [View.Home] leave around the bound they fit.
 const FitPadding = 16
@@ -172,7 +167,7 @@ func WithImmediateRendering() Option {
 // does not modify. The view renders tiles on background goroutines until
 // [View.Close].
 func New(at *atlas.Atlas, st *style.Style, opts ...Option) *View {
-	o := options{lang: render.English, home: Region, cacheBytes: DefaultCacheBytes, workers: runtime.NumCPU()}
+	o := options{lang: render.English, home: atlas.Region, cacheBytes: DefaultCacheBytes, workers: runtime.NumCPU()}
 	for _, opt := range opts {
 		opt(&o)
 	}

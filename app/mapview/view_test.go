@@ -48,7 +48,7 @@ func near(a, b orb.Point, eps float64) bool {
 func TestView_startsFittedToRegion(t *testing.T) {
 	v, _ := newView(t, 320, 200)
 	got := v.Viewport()
-	want := viewport.New(orb.Point{}, 0, 320, 200, 1).Fit(mapview.Region, mapview.FitPadding)
+	want := viewport.New(orb.Point{}, 0, 320, 200, 1).Fit(atlas.Region, mapview.FitPadding)
 	if !near(got.Center, want.Center, 1e-9) || got.Zoom != want.Zoom {
 		t.Errorf("initial view = %v z%v, want %v z%v", got.Center, got.Zoom, want.Center, want.Zoom)
 	}
@@ -160,8 +160,8 @@ func TestView_staysOnTheRegion(t *testing.T) {
 		t.Errorf("zoomed out to %v, want the limit %v", got, want)
 	}
 	test.Drag(win.Canvas(), fyne.NewPos(160, 100), 5000, -3000)
-	if c := v.Viewport().Center; !mapview.Region.Contains(c) {
-		t.Errorf("dragged the centre to %v, outside the region %v", c, mapview.Region)
+	if c := v.Viewport().Center; !atlas.Region.Contains(c) {
+		t.Errorf("dragged the centre to %v, outside the region %v", c, atlas.Region)
 	}
 }
 
@@ -218,7 +218,7 @@ func TestView_keys(t *testing.T) {
 				v.TypedKey(&fyne.KeyEvent{Name: fyne.KeyHome})
 			},
 			check: func(t *testing.T, _, after viewport.Viewport) {
-				want := after.Fit(mapview.Region, mapview.FitPadding)
+				want := after.Fit(atlas.Region, mapview.FitPadding)
 				if after != want {
 					t.Errorf("view %+v, want %+v", after, want)
 				}
@@ -227,7 +227,7 @@ func TestView_keys(t *testing.T) {
 	} {
 		t.Run(name, func(t *testing.T) {
 			v, _ := newView(t, 320, 200)
-			v.SetViewport(viewport.New(mapview.Region.Center(), 6, 0, 0, 1))
+			v.SetViewport(viewport.New(atlas.Region.Center(), 6, 0, 0, 1))
 			before := v.Viewport()
 			tt.press(v)
 			tt.check(t, before, v.Viewport())

@@ -41,7 +41,7 @@ var Places = []Place{
 	{Key: "place.aral", Bound: orb.Bound{Min: orb.Point{58, 43.3}, Max: orb.Point{62.5, 46.9}}, Shortcut: fyne.Key1},
 	{Key: "place.caspian", Bound: orb.Bound{Min: orb.Point{46.5, 36.5}, Max: orb.Point{55, 47.2}}, Shortcut: fyne.Key2},
 	{Key: "place.issykkul", Bound: orb.Bound{Min: orb.Point{75.9, 41.9}, Max: orb.Point{78.5, 43}}, Shortcut: fyne.Key3},
-	{Key: "place.region", Bound: mapview.Region, Shortcut: fyne.Key0},
+	{Key: "place.region", Bound: atlas.Region, Shortcut: fyne.Key0},
 }
 
 // layerPanelOffset is the share of the window's width the layer panel

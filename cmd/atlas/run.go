@@ -203,11 +203,6 @@ func parseFloats(name, s string, n int) ([]float64, error) {
 	return out, nil
 }
 
-// region is the lon/lat bound of the five Central Asian states
-// (Kazakhstan 46.48–87.32 E, 40.58–55.43 N; Turkmenistan south to
-// 35.14 N), the default view.
-var region = orb.Bound{Min: orb.Point{46.48, 35.14}, Max: orb.Point{87.32, 55.43}}
-
 func renderCommand(ctx context.Context, args []string, stdout io.Writer) error {
 	o, err := parseOptions(args)
 	if err != nil {
@@ -245,14 +240,14 @@ func renderCommand(ctx context.Context, args []string, stdout io.Writer) error {
 	}
 	loaded := time.Now()
 
-	vp := viewport.New(region.Center(), 5, o.width, o.height, o.scale)
+	vp := viewport.New(atlas.Region.Center(), 5, o.width, o.height, o.scale)
 	switch {
 	case o.bbox != nil:
 		vp = vp.Fit(*o.bbox, 0)
 	case o.center != nil:
 		vp = viewport.New(*o.center, o.zoom, o.width, o.height, o.scale)
 	default:
-		vp = vp.Fit(region, 0)
+		vp = vp.Fit(atlas.Region, 0)
 	}
 	img, err := render.Frame(ctx, a.Scene(a.Style, o.lang), vp)
 	if err != nil {

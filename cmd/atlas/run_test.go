@@ -10,6 +10,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/ecoatlas/ecoatlas/geo/atlas"
 	"github.com/ecoatlas/ecoatlas/geo/imgtest"
 	"github.com/ecoatlas/ecoatlas/geo/viewport"
 	"github.com/paulmach/orb"
@@ -73,7 +74,7 @@ func TestRender_wholeRegionShowsTheSeas(t *testing.T) {
 		t.Fatalf("exit %d: %s", code, stderr)
 	}
 	img := readImage(t, out)
-	vp := viewport.New(region.Center(), 3, 1600, 1000, 1).Fit(region, 0)
+	vp := viewport.New(atlas.Region.Center(), 3, 1600, 1000, 1).Fit(atlas.Region, 0)
 	for name, lonlat := range map[string]orb.Point{
 		"Caspian Sea":  {51, 42},
 		"North Aral":   {60.8, 46.3},

@@ -23,6 +23,11 @@ import (
 	"github.com/paulmach/orb"
 )
 
+// Region is the lon/lat bound of the five Central Asian states
+// (Kazakhstan 46.48–87.32 E, 40.58–55.43 N; Turkmenistan south to
+// 35.14 N), the embedded map's home view in the app and the CLI's default.
+var Region = orb.Bound{Min: orb.Point{46.48, 35.14}, Max: orb.Point{87.32, 55.43}}
+
 // Source is a loaded data source.
 type Source struct {
 	ID     string

@@ -92,9 +92,6 @@ func defaultAtlas(t testing.TB) *atlas.Atlas {
 	return regionAtlas
 }
 
-// region is the bound of the five Central Asian states.
-var region = orb.Bound{Min: orb.Point{46.48, 35.14}, Max: orb.Point{87.32, 55.43}}
-
 func TestFrame_region(t *testing.T) {
 	a := defaultAtlas(t)
 	for _, tc := range []struct {
@@ -103,7 +100,7 @@ func TestFrame_region(t *testing.T) {
 		lang  render.Language
 	}{{"region@1x", 1, render.English}, {"region@2x", 2, render.English}, {"region_ru@1x", 1, render.Russian}} {
 		t.Run(tc.name, func(t *testing.T) {
-			vp := viewport.New(region.Center(), 3, 800, 500, tc.scale).Fit(region, 0)
+			vp := viewport.New(atlas.Region.Center(), 3, 800, 500, tc.scale).Fit(atlas.Region, 0)
 			img, err := render.Frame(context.Background(), a.Scene(a.Style, tc.lang), vp)
 			if err != nil {
 				t.Fatal(err)
@@ -139,7 +136,7 @@ func TestGeometry_cancelled(t *testing.T) {
 	a := defaultAtlas(t)
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
-	vp := viewport.New(region.Center(), 5, 512, 512, 1)
+	vp := viewport.New(atlas.Region.Center(), 5, 512, 512, 1)
 	err := render.Geometry(ctx, a.Scene(a.Style, render.English), vp, image.NewRGBA(image.Rect(0, 0, 512, 512)))
 	if err != context.Canceled {
 		t.Errorf("Geometry on a cancelled context returned %v, want context.Canceled", err)
@@ -149,7 +146,7 @@ func TestGeometry_cancelled(t *testing.T) {
 func BenchmarkFrame_region1080p(b *testing.B) {
 	a := defaultAtlas(b)
 	sc := a.Scene(a.Style, render.English)
-	vp := viewport.New(region.Center(), 3, 1920, 1080, 1).Fit(region, 0)
+	vp := viewport.New(atlas.Region.Center(), 3, 1920, 1080, 1).Fit(atlas.Region, 0)
 	for b.Loop() {
 		if _, err := render.Frame(context.Background(), sc, vp); err != nil {
 			b.Fatal(err)
@@ -160,7 +157,7 @@ func BenchmarkFrame_region1080p(b *testing.B) {
 func BenchmarkGeometry_region1080p(b *testing.B) {
 	a := defaultAtlas(b)
 	sc := a.Scene(a.Style, render.English)
-	vp := viewport.New(region.Center(), 3, 1920, 1080, 1).Fit(region, 0)
+	vp := viewport.New(atlas.Region.Center(), 3, 1920, 1080, 1).Fit(atlas.Region, 0)
 	img := image.NewRGBA(image.Rect(0, 0, 1920, 1080))
 	for b.Loop() {
 		if err := render.GeometryParallel(context.Background(), sc, vp, img, 2); err != nil {
@@ -172,7 +169,7 @@ func BenchmarkGeometry_region1080p(b *testing.B) {
 func BenchmarkLabels_region1080p(b *testing.B) {
 	a := defaultAtlas(b)
 	sc := a.Scene(a.Style, render.English)
-	vp := viewport.New(region.Center(), 3, 1920, 1080, 1).Fit(region, 0)
+	vp := viewport.New(atlas.Region.Center(), 3, 1920, 1080, 1).Fit(atlas.Region, 0)
 	img := image.NewRGBA(image.Rect(0, 0, 1920, 1080))
 	for b.Loop() {
 		render.DrawLabels(img, render.Labels(sc, vp))
