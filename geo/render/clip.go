@@ -191,7 +191,7 @@ func visibleRuns(line []orb.Point, r orb.Bound, fn func(run []orb.Point, startDi
 			start = -1
 		}
 		dx, dy := b[0]-a[0], b[1]-a[1]
-		dist += sqrt(dx*dx + dy*dy)
+		dist += math.Sqrt(dx*dx + dy*dy)
 	}
 	if start >= 0 {
 		fn(line[start:], startDist)

@@ -20,8 +20,6 @@ const margin = 24
 // checkEvery is how many features are drawn between cancellation checks.
 const checkEvery = 512
 
-func sqrt(v float64) float64 { return math.Sqrt(v) }
-
 // Geometry draws the scene's fills, strokes, symbols and relief, without
 // labels, for a viewport into dst, whose size must be the viewport's
 // device size (its top-left pixel being the viewport's). It draws on the

@@ -143,7 +143,7 @@ func (c *collector) longestVisibleLine(g orb.Geometry) []orb.Point {
 			n := 0.0
 			for i := 1; i < len(run); i++ {
 				dx, dy := run[i][0]-run[i-1][0], run[i][1]-run[i-1][1]
-				n += sqrt(dx*dx + dy*dy)
+				n += math.Sqrt(dx*dx + dy*dy)
 			}
 			if n > bestLen {
 				bestLen, best = n, append(best[:0], run...)

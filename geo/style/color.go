@@ -18,12 +18,6 @@ func (c Color) NRGBA() color.NRGBA { return color.NRGBA(c) }
 // IsZero reports whether the colour is unset (fully transparent black).
 func (c Color) IsZero() bool { return c == Color{} }
 
-// WithOpacity returns the colour with its alpha multiplied by o (0..1).
-func (c Color) WithOpacity(o float64) Color {
-	c.A = uint8(float64(c.A)*clamp01(o) + 0.5)
-	return c
-}
-
 // ParseColor parses the JSON text forms of a colour.
 func ParseColor(s string) (Color, error) {
 	s = strings.TrimSpace(s)
