@@ -1,6 +1,7 @@
 package mapview
 
 import (
+	"context"
 	"image"
 	"math"
 
@@ -57,13 +58,16 @@ func (lp *labelPlacement) covers(sc *render.Scene, vp viewport.Viewport, origin 
 func (lp *labelPlacement) place(sc *render.Scene, vp viewport.Viewport, origin image.Point) {
 	margin := deviceMargin(vp.Scale)
 	area := vp.WithSize(vp.Width+2*float64(margin)/vp.Scale, vp.Height+2*float64(margin)/vp.Scale)
+	// The in-memory sources of the scene cannot fail and the context
+	// is never cancelled, so there is no error to handle.
+	placed, _ := render.Labels(context.Background(), sc, area)
 	*lp = labelPlacement{
 		scene:  sc,
 		zoom:   vp.Zoom,
 		scale:  vp.Scale,
 		size:   deviceSize(vp),
 		origin: origin.Sub(image.Pt(margin, margin)),
-		placed: render.Labels(sc, area),
+		placed: placed,
 	}
 }
 

@@ -363,7 +363,7 @@ var warmSize = orb.Point{1280, 800}
 // placing the first frame's labels is quick.
 func (v *View) warmText() {
 	vp := viewport.New(v.home.Center(), 0, warmSize[0], warmSize[1], 1).Fit(v.home, FitPadding)
-	render.Labels(v.content.Load().scene(), vp)
+	_, _ = render.Labels(context.Background(), v.content.Load().scene(), vp) // only the side effect on the caches counts
 }
 
 // renderTile is the scheduler's render function: the geometry of one

@@ -14,8 +14,10 @@
 //
 //   - The top level may be a FeatureCollection, a single Feature or a bare
 //     geometry, which becomes a layer of one feature.
-//   - Feature IDs are positions in the file, 0 to n-1: unique and dense,
-//     which a feature's "id" member need not be, so "id" is not kept.
+//   - A feature's ID is its "id" member (a string, or a number kept as
+//     written), else its "id" property; features without one, or with
+//     the ID of an earlier feature, are numbered "#N" by position from 1
+//     (see [layer.NewVector]).
 //   - A null geometry is kept as a feature with a nil Geometry; so is a
 //     geometry with empty coordinates, which RFC 7946 allows. A missing
 //     "geometry" member counts as null.

@@ -20,9 +20,6 @@ func GeoJSON(data []byte, name string) (*layer.Vector, error) {
 	if f != nil {
 		return nil, f.error(data, name)
 	}
-	for i := range features {
-		features[i].ID = layer.FID(i)
-	}
 	return layer.NewVector(features), nil
 }
 
@@ -209,6 +206,8 @@ func (d *decoder) readFeature(s *jsonscan.Scanner) (layer.Feature, error) {
 			} else if f.Geometry, err = d.readGeometry(s, 0); err != nil {
 				err = fmt.Errorf("geometry: %w", err)
 			}
+		case "id":
+			f.ID, err = readID(s)
 		case "properties":
 			f.Properties, err = readProperties(s)
 		case "crs":
@@ -223,7 +222,28 @@ func (d *decoder) readFeature(s *jsonscan.Scanner) (layer.Feature, error) {
 	if !typed {
 		return f, errors.New(`missing "type" member`)
 	}
+	if f.ID == "" {
+		f.ID = f.Properties.String("id")
+	}
 	return f, nil
+}
+
+// readID reads a Feature's "id" member: a string or a number (RFC 7946,
+// 3.2), kept as its text. A null "id", which some writers emit, counts as
+// none.
+func readID(s *jsonscan.Scanner) (string, error) {
+	switch k := s.Kind(); k {
+	case jsonscan.String:
+		text, err := s.ReadString()
+		return string(text), err
+	case jsonscan.Number:
+		raw, err := s.Raw()
+		return string(raw), err
+	case jsonscan.Null:
+		return "", s.Skip()
+	default:
+		return "", fmt.Errorf(`"id": want a string or a number, found %s`, k)
+	}
 }
 
 // readProperties reads a properties object, keeping its raw text.

@@ -108,9 +108,6 @@ func TestGeoJSON_fixtures(t *testing.T) {
 			}
 			for i, want := range tt.geometries {
 				f := v.Feature(i)
-				if f.ID != layer.FID(i) {
-					t.Errorf("feature %d: ID = %d", i, f.ID)
-				}
 				if !reflect.DeepEqual(f.Geometry, want) {
 					t.Errorf("feature %d: geometry = %#v\nwant %#v", i, f.Geometry, want)
 				}
@@ -158,6 +155,21 @@ func TestGeoJSON_propertiesPointIntoTheInput(t *testing.T) {
 	}
 }
 
+func TestGeoJSON_ids(t *testing.T) {
+	v, err := decodeFile(t, "ids.geojson")
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The "id" member wins over the property, numbers keep their text,
+	// and features without an ID or with a repeated one are numbered.
+	want := []string{"lake-aral", "17", "1.5e1", "from-property", "#5", "#6"}
+	for i, id := range want {
+		if got := v.Feature(i).ID; got != id {
+			t.Errorf("feature %d: ID %q, want %q", i+1, got, id)
+		}
+	}
+}
+
 func TestGeoJSON_errors(t *testing.T) {
 	tests := map[string]struct {
 		feature      int
@@ -193,6 +205,7 @@ func TestGeoJSON_errors(t *testing.T) {
 			msg: "decode: broken_trailing.geojson: line 2, column 1: invalid character '{' after top-level value",
 		},
 		"broken_no_features.geojson":    {feature: -1, msg: `FeatureCollection has no "features" member`},
+		"broken_id.geojson":             {feature: 0, msg: `feature 0: "id": want a string or a number, found an object`},
 		"broken_no_coordinates.geojson": {feature: 0, msg: `feature 0: geometry: Polygon has no "coordinates" member`},
 		"broken_geometry_type.geojson":  {feature: 0, msg: `feature 0: geometry: type "Circle" is not a geometry type`},
 		"broken_number.geojson":         {feature: 0, line: 1, column: 80, msg: "feature 0: line 1, column 80: number 4e999 is out of range"},
@@ -340,7 +353,7 @@ func checkLonLat(t *testing.T, v *layer.Vector) {
 		b := f.Geometry.Bound()
 		for _, p := range []orb.Point{b.Min, b.Max} {
 			if math.IsNaN(p[0]) || math.IsNaN(p[1]) || p[0] < -180 || p[0] > 180 || p[1] < -90 || p[1] > 90 {
-				t.Fatalf("feature %d: bound %v is not lon/lat", f.ID, b)
+				t.Fatalf("feature %s: bound %v is not lon/lat", f.ID, b)
 			}
 		}
 	}

@@ -1,31 +1,84 @@
 package layer
 
 import (
+	"context"
 	"iter"
 
 	"github.com/paulmach/orb"
 )
 
-// FID identifies a feature within its source.
-type FID int64
-
 // Feature is one geographic object: a geometry in WGS 84 lon/lat and its
 // attributes.
 type Feature struct {
-	ID         FID
+	// ID identifies the feature within its source, the same across
+	// reloads of the same data and across edits: the data's own
+	// identifier where it has one (a GeoJSON "id" member or "id"
+	// property, a GeoPackage row's uuid), otherwise "#N", N being the
+	// feature's position in the source counting from 1. IDs are unique
+	// within a source.
+	ID         string
 	Geometry   orb.Geometry
 	Properties Properties
 }
 
 // FeatureSource is the read side every feature provider offers the
-// renderer and the UI.
+// renderer, the query engine and the UI.
 type FeatureSource interface {
 	// Extent returns the lon/lat bound of all features (the zero bound if empty).
 	Extent() orb.Bound
 	// Len returns the number of features.
 	Len() int
-	// Search yields every feature whose extent intersects the lon/lat bound b.
-	Search(b orb.Bound) iter.Seq[*Feature]
+	// Schema returns the attributes the features carry, in the order
+	// they first occur.
+	Schema() []Field
+	// Search yields every feature whose extent intersects the lon/lat
+	// bound b, in drawing order. It stops early, yielding the context's
+	// error, when ctx is done, and yields a non-nil error when reading
+	// fails (a file or database source); the feature is then nil.
+	Search(ctx context.Context, b orb.Bound) iter.Seq2[*Feature, error]
+	// Lookup returns the feature with an ID.
+	Lookup(id string) (*Feature, bool)
+}
+
+// Field is one attribute of a source's schema.
+type Field struct {
+	Name string
+	Type FieldType
+}
+
+// FieldType is the kind of values an attribute holds.
+type FieldType int
+
+// Field types. A field whose values are of several kinds (numbers in some
+// features, text in others) is FieldMixed.
+const (
+	FieldNull FieldType = iota
+	FieldString
+	FieldNumber
+	FieldBool
+	FieldArray
+	FieldObject
+	FieldMixed
+)
+
+// String returns the type's lower-case name.
+func (t FieldType) String() string {
+	switch t {
+	case FieldString:
+		return "string"
+	case FieldNumber:
+		return "number"
+	case FieldBool:
+		return "bool"
+	case FieldArray:
+		return "array"
+	case FieldObject:
+		return "object"
+	case FieldMixed:
+		return "mixed"
+	default:
+		return "null"
+	}
 }
 
 // GeometryKind is the broad class of a geometry, which decides how a

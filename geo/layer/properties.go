@@ -172,6 +172,57 @@ func (p Properties) Keys() []string {
 	return slices.Compact(keys)
 }
 
+// each calls fn with every key and the type of its value, once per key.
+func (p Properties) each(fn func(key string, t FieldType)) {
+	if p.m != nil {
+		for k, v := range p.m {
+			fn(k, typeOf(v))
+		}
+		return
+	}
+	seen := map[string]bool{}
+	p.members(func(key []byte, s *jsonscan.Scanner) bool {
+		t := FieldNull
+		switch s.Kind() {
+		case jsonscan.String:
+			t = FieldString
+		case jsonscan.Number:
+			t = FieldNumber
+		case jsonscan.Bool:
+			t = FieldBool
+		case jsonscan.Array:
+			t = FieldArray
+		case jsonscan.Object:
+			t = FieldObject
+		}
+		if k := string(key); !seen[k] {
+			seen[k] = true
+			fn(k, t)
+		}
+		return s.Skip() == nil
+	})
+}
+
+// typeOf returns the field type of a decoded JSON value.
+func typeOf(v any) FieldType {
+	switch v.(type) {
+	case string:
+		return FieldString
+	case float64, int, int64:
+		return FieldNumber
+	case bool:
+		return FieldBool
+	case []any:
+		return FieldArray
+	case map[string]any:
+		return FieldObject
+	case nil:
+		return FieldNull
+	default:
+		return FieldMixed
+	}
+}
+
 // members calls read for each member of the raw object with the scanner
 // at the member's value, which read must consume, until read returns
 // false or the object ends.

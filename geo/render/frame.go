@@ -35,7 +35,11 @@ func Frame(ctx context.Context, sc *Scene, vp viewport.Viewport) (*image.RGBA, e
 	if err := GeometryParallel(ctx, sc, vp, img, runtime.GOMAXPROCS(0)); err != nil {
 		return nil, err
 	}
-	DrawLabels(img, Labels(sc, vp))
+	placed, err := Labels(ctx, sc, vp)
+	if err != nil {
+		return nil, err
+	}
+	DrawLabels(img, placed)
 	return img, nil
 }
 
@@ -280,11 +284,9 @@ func newPlan(ctx context.Context, sc *Scene, vp viewport.Viewport, dst *image.RG
 // a rule and can show on the image, and sorts them into tiles.
 func (p *plan) collect(ctx context.Context, pl *plannedLayer, query orb.Bound, projectors []projector) error {
 	features := make([]*layer.Feature, 0, min(pl.layer.Features.Len(), checkEvery))
-	for f := range pl.layer.Features.Search(query) {
-		if len(features)%checkEvery == checkEvery-1 {
-			if err := ctx.Err(); err != nil {
-				return err
-			}
+	for f, err := range pl.layer.Features.Search(ctx, query) {
+		if err != nil {
+			return err
 		}
 		features = append(features, f)
 	}

@@ -1,9 +1,9 @@
 package render
 
 import (
+	"context"
 	"image"
 	"math"
-	"strconv"
 
 	"github.com/ecoatlas/ecoatlas/geo/layer"
 	"github.com/ecoatlas/ecoatlas/geo/render/label"
@@ -20,8 +20,9 @@ const minAreaLabelSpan = 0.6
 
 // Labels collects the label of every labelled feature visible in the view
 // and places them without overlaps (see package label). The result is
-// meant for DrawLabels on a frame of the same viewport.
-func Labels(sc *Scene, vp viewport.Viewport) []label.Placed {
+// meant for DrawLabels on a frame of the same viewport. It returns the
+// context's error if ctx is done before the labels are placed.
+func Labels(ctx context.Context, sc *Scene, vp viewport.Viewport) ([]label.Placed, error) {
 	c := collector{sc: sc, vp: vp, tr: newTransform(vp), zoom: vp.Zoom, scale: vp.Scale}
 	w, h := float64(vp.DeviceWidth()), float64(vp.DeviceHeight())
 	c.view = orb.Bound{Max: orb.Point{w, h}}
@@ -30,9 +31,11 @@ func Labels(sc *Scene, vp viewport.Viewport) []label.Placed {
 		if l.Features == nil || !l.Style.VisibleAt(vp.Zoom) {
 			continue
 		}
-		c.layer(l)
+		if err := c.layer(ctx, l); err != nil {
+			return nil, err
+		}
 	}
-	return label.Place(c.cands, vp.Scale, image.Rect(0, 0, vp.DeviceWidth(), vp.DeviceHeight()), nil)
+	return label.Place(c.cands, vp.Scale, image.Rect(0, 0, vp.DeviceWidth(), vp.DeviceHeight()), nil), nil
 }
 
 // DrawLabels draws placed labels onto a frame.
@@ -49,8 +52,11 @@ type collector struct {
 	buf         []orb.Point
 }
 
-func (c *collector) layer(l *Layer) {
-	for f := range l.Features.Search(c.vp.Bound()) {
+func (c *collector) layer(ctx context.Context, l *Layer) error {
+	for f, err := range l.Features.Search(ctx, c.vp.Bound()) {
+		if err != nil {
+			return err
+		}
 		r := l.Style.RuleFor(c.zoom, &f.Properties)
 		if r == nil || r.Label == nil || c.zoom < r.Label.MinZoom {
 			continue
@@ -63,12 +69,13 @@ func (c *collector) layer(l *Layer) {
 			Text:     txt,
 			Style:    textStyle(r.Label, c.zoom, &f.Properties),
 			Priority: r.Label.Priority.Eval(c.zoom, &f.Properties),
-			Key:      l.Style.ID + "/" + strconv.FormatInt(int64(f.ID), 10),
+			Key:      l.Style.ID + "/" + f.ID,
 		}
 		if c.place(&cand, f, r) {
 			c.cands = append(c.cands, cand)
 		}
 	}
+	return nil
 }
 
 // place sets the candidate's anchor or line from the feature's geometry

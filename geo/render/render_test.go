@@ -114,7 +114,10 @@ func TestLabels_neverOverlap(t *testing.T) {
 	a := defaultAtlas(t)
 	for _, zoom := range []float64{3.5, 5, 7, 9} {
 		vp := viewport.New(orb.Point{70, 42}, zoom, 1920, 1080, 1)
-		placed := render.Labels(a.Scene(a.Style, render.English), vp)
+		placed, err := render.Labels(context.Background(), a.Scene(a.Style, render.English), vp)
+		if err != nil {
+			t.Fatal(err)
+		}
 		if len(placed) == 0 {
 			t.Fatalf("zoom %v: no labels", zoom)
 		}
@@ -172,7 +175,11 @@ func BenchmarkLabels_region1080p(b *testing.B) {
 	vp := viewport.New(atlas.Region.Center(), 3, 1920, 1080, 1).Fit(atlas.Region, 0)
 	img := image.NewRGBA(image.Rect(0, 0, 1920, 1080))
 	for b.Loop() {
-		render.DrawLabels(img, render.Labels(sc, vp))
+		placed, err := render.Labels(context.Background(), sc, vp)
+		if err != nil {
+			b.Fatal(err)
+		}
+		render.DrawLabels(img, placed)
 	}
 }
 
