@@ -73,3 +73,5 @@ func sub(dir string) fs.FS {
 	}
 	return f
 }
+
+//go:generate go run ./internal/enrich/generate
