@@ -60,7 +60,7 @@ type View struct {
 
 	atlas *atlas.Atlas
 	style *style.Style
-	lang  render.Language
+	lang  string
 	home  orb.Bound
 
 	vp viewport.Viewport
@@ -126,15 +126,15 @@ var (
 type Option func(*options)
 
 type options struct {
-	lang       render.Language
+	lang       string
 	home       orb.Bound
 	cacheBytes int64
 	immediate  bool
 	workers    int
 }
 
-// WithLanguage sets the label language (default [render.English]).
-func WithLanguage(lang render.Language) Option {
+// WithLanguage sets the label language (default ["en"]).
+func WithLanguage(lang string) Option {
 	return func(o *options) { o.lang = lang }
 }
 
@@ -167,7 +167,7 @@ func WithImmediateRendering() Option {
 // does not modify. The view renders tiles on background goroutines until
 // [View.Close].
 func New(at *atlas.Atlas, st *style.Style, opts ...Option) *View {
-	o := options{lang: render.English, home: atlas.Region, cacheBytes: DefaultCacheBytes, workers: runtime.NumCPU()}
+	o := options{lang: "en", home: atlas.Region, cacheBytes: DefaultCacheBytes, workers: runtime.NumCPU()}
 	for _, opt := range opts {
 		opt(&o)
 	}
@@ -262,11 +262,11 @@ func (v *View) setStyle(st *style.Style) {
 }
 
 // Language returns the label language.
-func (v *View) Language() render.Language { return v.lang }
+func (v *View) Language() string { return v.lang }
 
 // SetLanguage switches the label language. Tiles carry no labels, so the
 // switch costs one label placement.
-func (v *View) SetLanguage(lang render.Language) {
+func (v *View) SetLanguage(lang string) {
 	if lang == v.lang {
 		return
 	}

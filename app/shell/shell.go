@@ -22,7 +22,6 @@ import (
 	"github.com/ecoatlas/ecoatlas/app/layerpanel"
 	"github.com/ecoatlas/ecoatlas/app/mapview"
 	"github.com/ecoatlas/ecoatlas/geo/atlas"
-	"github.com/ecoatlas/ecoatlas/geo/render"
 	"github.com/ecoatlas/ecoatlas/geo/style"
 )
 
@@ -63,13 +62,13 @@ type Shell struct {
 type Option func(*config)
 
 type config struct {
-	lang    render.Language
+	lang    string
 	mapOpts []mapview.Option
 }
 
 // WithLanguage sets the initial label language of the map (default
-// [render.English]).
-func WithLanguage(lang render.Language) Option {
+// ["en"]).
+func WithLanguage(lang string) Option {
 	return func(c *config) { c.lang = lang }
 }
 
@@ -83,7 +82,7 @@ func WithMapOptions(opts ...mapview.Option) Option {
 // puts it, the menu and the shortcuts into w. The map starts rendering
 // in the background at once; call [Shell.Close] when the window goes.
 func New(a fyne.App, w fyne.Window, at *atlas.Atlas, st *style.Style, opts ...Option) *Shell {
-	c := config{lang: render.English}
+	c := config{lang: "en"}
 	for _, opt := range opts {
 		opt(&c)
 	}
@@ -136,8 +135,8 @@ func (s *Shell) toolbar() fyne.CanvasObject {
 		b.Importance = widget.LowImportance
 		items = append(items, b)
 	}
-	s.english = widget.NewButton(i18n.T("language.english"), func() { s.setLanguage(render.English) })
-	s.russian = widget.NewButton(i18n.T("language.russian"), func() { s.setLanguage(render.Russian) })
+	s.english = widget.NewButton(i18n.T("language.english"), func() { s.setLanguage("en") })
+	s.russian = widget.NewButton(i18n.T("language.russian"), func() { s.setLanguage("ru") })
 	about := widget.NewButtonWithIcon(i18n.T("toolbar.about"), theme.InfoIcon(), s.about)
 	about.Importance = widget.LowImportance
 	labels := widget.NewLabel(i18n.T("toolbar.labels"))
@@ -161,8 +160,8 @@ func (s *Shell) menu() *fyne.MainMenu {
 		&fyne.MenuItem{Label: i18n.T("menu.zoomin"), Action: s.view.ZoomIn, Shortcut: shortcut(fyne.KeyEqual)},
 		&fyne.MenuItem{Label: i18n.T("menu.zoomout"), Action: s.view.ZoomOut, Shortcut: shortcut(fyne.KeyMinus)},
 		fyne.NewMenuItemSeparator(),
-		&fyne.MenuItem{Label: i18n.T("menu.labels.english"), Action: func() { s.setLanguage(render.English) }},
-		&fyne.MenuItem{Label: i18n.T("menu.labels.russian"), Action: func() { s.setLanguage(render.Russian) }},
+		&fyne.MenuItem{Label: i18n.T("menu.labels.english"), Action: func() { s.setLanguage("en") }},
+		&fyne.MenuItem{Label: i18n.T("menu.labels.russian"), Action: func() { s.setLanguage("ru") }},
 	)
 	help := fyne.NewMenu(i18n.T("menu.help"),
 		&fyne.MenuItem{Label: i18n.T("menu.about"), Action: s.about},
@@ -207,10 +206,10 @@ func (s *Shell) toggleLayers() {
 
 // setLanguage switches the map's label language and marks the button of
 // the language in use.
-func (s *Shell) setLanguage(lang render.Language) {
+func (s *Shell) setLanguage(lang string) {
 	s.view.SetLanguage(lang)
 	s.english.Importance, s.russian.Importance = widget.LowImportance, widget.LowImportance
-	if lang == render.Russian {
+	if lang == "ru" {
 		s.russian.Importance = widget.HighImportance
 	} else {
 		s.english.Importance = widget.HighImportance

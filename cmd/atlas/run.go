@@ -10,6 +10,7 @@ import (
 	"image/png"
 	"io"
 	"io/fs"
+	"maps"
 	"os"
 	"path/filepath"
 	"runtime/debug"
@@ -45,7 +46,7 @@ func usagef(format string, args ...any) error { return usageError{fmt.Sprintf(fo
 const usage = `usage: atlas render --out map.png [--size WxH] [--scale 1|2]
                     [--bbox minlon,minlat,maxlon,maxlat | --center lon,lat --zoom z]
                     [--layers id,...|none] [--style file.json] [--add file.geojson ...]
-                    [--lang en|ru] [--timings]
+                    [--lang en|ru|kk|ky|tg|tk|uz] [--timings]
 `
 
 // run is the whole program; main only wires it to the process.
@@ -85,7 +86,7 @@ type options struct {
 	layers    []string
 	stylePath string
 	adds      []string
-	lang      render.Language
+	lang      string
 	timings   bool
 }
 
@@ -99,7 +100,7 @@ func parseOptions(args []string) (options, error) {
 	fl := flag.NewFlagSet("atlas render", flag.ContinueOnError)
 	fl.SetOutput(io.Discard)
 	var (
-		o                                = options{width: 1600, height: 1000, scale: 1, lang: render.English}
+		o                                = options{width: 1600, height: 1000, scale: 1, lang: "en"}
 		size, bbox, center, layers, lang string
 		adds                             multiFlag
 		scale                            float64
@@ -113,7 +114,7 @@ func parseOptions(args []string) (options, error) {
 	fl.StringVar(&layers, "layers", "", "comma-separated layer ids to draw, or none")
 	fl.StringVar(&o.stylePath, "style", "", "style JSON file instead of the default style")
 	fl.Var(&adds, "add", "GeoJSON file to draw on top (repeatable)")
-	fl.StringVar(&lang, "lang", "en", "label language: en or ru")
+	fl.StringVar(&lang, "lang", "en", "label language: a tag the style has names for (en, ru, kk, ky, tg, tk, uz)")
 	fl.BoolVar(&o.timings, "timings", false, "print a TIMING line with load, render and encode seconds")
 	if err := fl.Parse(args); err != nil {
 		return o, usageError{err.Error()}
@@ -166,14 +167,7 @@ func parseOptions(args []string) (options, error) {
 		o.layers = strings.Split(layers, ",")
 	}
 	o.adds = adds
-	switch lang {
-	case "en":
-		o.lang = render.English
-	case "ru":
-		o.lang = render.Russian
-	default:
-		return o, usagef("--lang must be en or ru, not %q", lang)
-	}
+	o.lang = lang
 	return o, nil
 }
 
@@ -219,6 +213,9 @@ func renderCommand(ctx context.Context, args []string, stdout io.Writer) error {
 	}
 	if err := selectLayers(st, o.layers); err != nil {
 		return err
+	}
+	if _, ok := st.Languages[o.lang]; !ok && o.lang != "en" {
+		return usagef("--lang %q: the style has labels in en and %s", o.lang, strings.Join(slices.Sorted(maps.Keys(st.Languages)), ", "))
 	}
 	if len(o.layers) == 1 && o.layers[0] == "none" {
 		// No base map: the added files on a white page, as the benchmark

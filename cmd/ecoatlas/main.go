@@ -4,7 +4,7 @@
 //
 // Usage:
 //
-//	ecoatlas [--lang en|ru] [--timings] [--smoke-seconds N]
+//	ecoatlas [--lang TAG] [--timings] [--smoke-seconds N]
 //
 // --lang sets the language of the map labels (the toolbar switches it
 // later). --timings prints, once, the time from process start to the
@@ -19,8 +19,11 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"maps"
 	"os"
 	"runtime/debug"
+	"slices"
+	"strings"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -29,7 +32,6 @@ import (
 	"github.com/ecoatlas/ecoatlas/app/shell"
 	"github.com/ecoatlas/ecoatlas/assets"
 	"github.com/ecoatlas/ecoatlas/geo/atlas"
-	"github.com/ecoatlas/ecoatlas/geo/render"
 )
 
 // start is the earliest time the program can take: package variables are
@@ -68,16 +70,12 @@ func run(args []string, stdout, stderr io.Writer) error {
 	flags.SetOutput(stderr)
 	timings := flags.Bool("timings", false, "print the time to the first map frame and the data load time, once")
 	smoke := flags.Float64("smoke-seconds", 0, "quit `N` seconds after the first map frame (0: run until closed)")
-	langName := flags.String("lang", string(render.English), "map label `language`: en or ru")
+	lang := flags.String("lang", "en", "map label `language`: en, ru, kk, ky, tg, tk or uz")
 	if err := flags.Parse(args); err != nil {
 		return err
 	}
 	if os.Getenv("GOGC") == "" {
 		debug.SetGCPercent(gcPercent)
-	}
-	lang := render.Language(*langName)
-	if lang != render.English && lang != render.Russian {
-		return fmt.Errorf("--lang %q: want en or ru", *langName)
 	}
 
 	loadStart := time.Now()
@@ -86,6 +84,9 @@ func run(args []string, stdout, stderr io.Writer) error {
 		return fmt.Errorf("the embedded map: %w", err)
 	}
 	loadTime := time.Since(loadStart)
+	if _, ok := at.Style.Languages[*lang]; !ok && *lang != "en" {
+		return fmt.Errorf("--lang %q: the map has labels in en and %s", *lang, strings.Join(slices.Sorted(maps.Keys(at.Style.Languages)), ", "))
+	}
 	go at.BuildIndexes()
 
 	icon := fyne.NewStaticResource("icon.png", assets.Icon)
@@ -98,7 +99,7 @@ func run(args []string, stdout, stderr io.Writer) error {
 	w := a.NewWindow("") // the shell sets the title
 	w.SetIcon(icon)
 	w.Resize(fyne.NewSize(1400, 900))
-	s := shell.New(a, w, at, at.Style.Clone(), shell.WithLanguage(lang))
+	s := shell.New(a, w, at, at.Style.Clone(), shell.WithLanguage(*lang))
 	defer s.Close()
 	s.Map().OnFirstFrame = func() {
 		if *timings {

@@ -146,9 +146,10 @@ func (a *Atlas) BuildIndexes() {
 
 // Scene binds the layers of st (which may be a modified copy of a.Style:
 // the app changes visibility, order and opacity on its own copy) to the
-// loaded sources. Layers whose source is missing are left out.
-func (a *Atlas) Scene(st *style.Style, lang render.Language) *render.Scene {
-	sc := &render.Scene{Background: st.Background.NRGBA(), Language: lang}
+// loaded sources, with labels in a language (a BCP 47 tag, such as "ru").
+// Layers whose source is missing are left out.
+func (a *Atlas) Scene(st *style.Style, lang string) *render.Scene {
+	sc := &render.Scene{Background: st.Background.NRGBA(), Names: st.NameChain(lang)}
 	for i := range st.Layers {
 		l := &st.Layers[i]
 		src := a.Sources[l.Source]

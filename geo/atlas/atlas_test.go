@@ -2,6 +2,7 @@ package atlas_test
 
 import (
 	"context"
+	"slices"
 	"strings"
 	"testing"
 	"testing/fstest"
@@ -9,7 +10,6 @@ import (
 	"github.com/ecoatlas/ecoatlas/assets"
 	"github.com/ecoatlas/ecoatlas/geo/atlas"
 	"github.com/ecoatlas/ecoatlas/geo/layer"
-	"github.com/ecoatlas/ecoatlas/geo/render"
 	"github.com/ecoatlas/ecoatlas/geo/style"
 	"github.com/paulmach/orb"
 )
@@ -35,9 +35,9 @@ func TestLoad_embeddedMap(t *testing.T) {
 	if a.Sources["hillshade"].Relief == nil || a.Sources["countries"].Vector.Len() != 19 {
 		t.Errorf("hillshade or countries not loaded as expected")
 	}
-	sc := a.Scene(st, render.Russian)
-	if len(sc.Layers) != len(st.Layers) || sc.Language != render.Russian {
-		t.Errorf("scene has %d layers (want %d) and language %q", len(sc.Layers), len(st.Layers), sc.Language)
+	sc := a.Scene(st, "ru")
+	if len(sc.Layers) != len(st.Layers) || !slices.Equal(sc.Names, st.NameChain("ru")) || sc.Names[0] != "ru" {
+		t.Errorf("scene has %d layers (want %d) and names %q", len(sc.Layers), len(st.Layers), sc.Names)
 	}
 	// The five countries lie inside the extent of what the map shows.
 	ext := a.Extent(st)

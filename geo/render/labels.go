@@ -50,6 +50,21 @@ type collector struct {
 	zoom, scale float64
 	cands       []label.Candidate
 	buf         []orb.Point
+	// nameKeys caches the scene's nameKeys by field.
+	nameKeys map[string][]string
+}
+
+// keys returns the properties a label of a field tries.
+func (c *collector) keys(field string) []string {
+	k, ok := c.nameKeys[field]
+	if !ok {
+		if c.nameKeys == nil {
+			c.nameKeys = map[string][]string{}
+		}
+		k = c.sc.nameKeys(field)
+		c.nameKeys[field] = k
+	}
+	return k
 }
 
 func (c *collector) layer(ctx context.Context, l *Layer) error {
@@ -61,7 +76,7 @@ func (c *collector) layer(ctx context.Context, l *Layer) error {
 		if r == nil || r.Label == nil || c.zoom < r.Label.MinZoom {
 			continue
 		}
-		txt := c.sc.labelText(r.Label.Field, f.Properties)
+		txt := labelText(c.keys(r.Label.Field), f.Properties)
 		if txt == "" {
 			continue
 		}

@@ -7,15 +7,6 @@ import (
 	"github.com/ecoatlas/ecoatlas/geo/style"
 )
 
-// Language selects which name field labels show.
-type Language string
-
-// Label languages. Russian uses a feature's "<field>_ru" where it has one.
-const (
-	English Language = "en"
-	Russian Language = "ru"
-)
-
 // Scene is an immutable description of what to draw: the background and
 // the layers in drawing order, each bound to its data. The app builds a
 // new Scene whenever visibility, order or opacity change; renderers on
@@ -23,7 +14,10 @@ const (
 type Scene struct {
 	Background color.NRGBA
 	Layers     []Layer
-	Language   Language
+	// Names are the language tags whose names labels show, in order of
+	// preference: a label of field F shows the first non-empty property
+	// "F_<tag>", else F itself (see [style.Style.NameChain]).
+	Names []string
 }
 
 // Layer is a style layer bound to its data: Features for vector layers,
@@ -34,13 +28,22 @@ type Layer struct {
 	Relief   *layer.Relief
 }
 
-// labelField returns the property a label shows in the scene's language
-// for a feature.
-func (s *Scene) labelText(field string, props layer.Properties) string {
-	if s.Language == Russian {
-		if t := props.String(field + "_ru"); t != "" {
+// nameKeys returns the properties a label of a field tries, in order:
+// "field_<tag>" for each of the scene's Names, then the field.
+func (s *Scene) nameKeys(field string) []string {
+	keys := make([]string, 0, len(s.Names)+1)
+	for _, tag := range s.Names {
+		keys = append(keys, field+"_"+tag)
+	}
+	return append(keys, field)
+}
+
+// labelText returns the first non-empty value of the keys.
+func labelText(keys []string, props layer.Properties) string {
+	for _, k := range keys {
+		if t := props.String(k); t != "" {
 			return t
 		}
 	}
-	return props.String(field)
+	return ""
 }

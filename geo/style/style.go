@@ -6,15 +6,47 @@ import (
 	"errors"
 	"fmt"
 	"math"
+
+	"github.com/paulmach/orb"
 )
 
 // Style is a whole map style: the background, the sources and the layers
-// in drawing order (first at the bottom).
+// in drawing order (first at the bottom), and the map's views: where it
+// opens, where it can go and the places it can fly to.
 type Style struct {
 	Name       string            `json:"name"`
 	Background Color             `json:"background"`
 	Sources    map[string]Source `json:"sources"`
 	Layers     []Layer           `json:"layers"`
+	// Languages maps a language's BCP 47 tag to the tags whose names a
+	// label shows, in order of preference (see [Label]); a language not
+	// listed shows its own names, then the plain field.
+	Languages map[string][]string `json:"languages,omitempty"`
+	// Home is the view the map opens on and returns to, as
+	// [minlon, minlat, maxlon, maxlat].
+	Home *Box `json:"home,omitempty"`
+	// Bounds is where the data are: the view may not be panned off it,
+	// and a view larger than it is centred on it. Nil means the world.
+	Bounds *Box `json:"bounds,omitempty"`
+	// MaxZoom is the deepest zoom the data can show.
+	MaxZoom float64 `json:"max_zoom,omitempty"`
+	// Places are destinations the map can fly to.
+	Places []Place `json:"places,omitempty"`
+}
+
+// Box is a lon/lat rectangle written as [minlon, minlat, maxlon, maxlat].
+type Box [4]float64
+
+// Bound returns the box as an orb bound.
+func (b Box) Bound() orb.Bound {
+	return orb.Bound{Min: orb.Point{b[0], b[1]}, Max: orb.Point{b[2], b[3]}}
+}
+
+// Place is a named view the map can fly to. Its ID keys its name in the
+// app's string catalogue ("place.<id>").
+type Place struct {
+	ID  string `json:"id"`
+	Box Box    `json:"box"`
 }
 
 // SourceKind says what a source holds.
@@ -46,10 +78,21 @@ type Layer struct {
 	Group  string `json:"group,omitempty"`
 	Source string `json:"source"`
 	// Hidden layers start switched off.
-	Hidden  bool    `json:"hidden,omitempty"`
-	Opacity float64 `json:"opacity,omitempty"`
-	MinZoom float64 `json:"minzoom,omitempty"`
-	MaxZoom float64 `json:"maxzoom,omitempty"`
+	Hidden bool `json:"hidden,omitempty"`
+	// PartOf names another layer this one belongs to: it is drawn in its
+	// own place in the order, but the layer panel shows the two as one
+	// entry, switching and fading them together, with this layer's legend
+	// lines under the other's (protected areas drawn as outlines where
+	// there are outlines and as points elsewhere, for instance).
+	PartOf string `json:"part_of,omitempty"`
+	// FadeAbove, for a raster layer, is the magnification (raster pixels
+	// per device pixel, across) above which the raster fades out, reaching
+	// nothing at twice that: a coarse raster becomes a smear when blown
+	// up. Zero never fades.
+	FadeAbove float64 `json:"fade_above,omitempty"`
+	Opacity   float64 `json:"opacity,omitempty"`
+	MinZoom   float64 `json:"minzoom,omitempty"`
+	MaxZoom   float64 `json:"maxzoom,omitempty"`
 	// Filter selects the source's features this layer draws.
 	Filter *Filter `json:"filter,omitempty"`
 	Rules  []Rule  `json:"rules"`
@@ -105,8 +148,13 @@ type Symbol struct {
 	Ring        *Ring  `json:"ring,omitempty"`
 }
 
-// Ring is a circle drawn around a point symbol.
+// Ring is a circle drawn around a point symbol, under it. With a Radius it
+// shows how far from the point the thing may really be: the geodesic
+// circle of that radius on the ground, once that is larger than Diameter,
+// and a halo of Diameter logical pixels below that zoom.
 type Ring struct {
+	// Radius is the ring's radius on the ground, in metres.
+	Radius   float64   `json:"radius_m,omitempty"`
 	Diameter Number    `json:"diameter"`
 	Color    Color     `json:"color"`
 	Width    float64   `json:"width"`
@@ -129,8 +177,9 @@ const (
 	PlaceLine Placement = "line"
 )
 
-// Label is a text style. Field is the property to show; when the map
-// language is Russian and the feature has Field+"_ru", that is shown.
+// Label is a text style. Field is the property to show: for a map language
+// L, the first non-empty "<Field>_<T>" for T along the style's Languages
+// chain of L, and Field itself when none has a value.
 type Label struct {
 	Field         string    `json:"field"`
 	Size          Number    `json:"size"`
@@ -182,6 +231,19 @@ func position(data []byte, offset int64) (line, col int) {
 // Validate checks that layers name existing sources, ids are unique and
 // values are in range, and fills defaults (opacity 1, zoom range 0..24).
 func (s *Style) Validate() error {
+	for _, b := range []*Box{s.Home, s.Bounds} {
+		if b != nil && !b.valid() {
+			return fmt.Errorf("style: box %v: want minlon < maxlon within ±180 and minlat < maxlat within ±85", *b)
+		}
+	}
+	for _, p := range s.Places {
+		if p.ID == "" || !p.Box.valid() {
+			return fmt.Errorf("style: place %q: want an id and a valid box, not %v", p.ID, p.Box)
+		}
+	}
+	if s.MaxZoom < 0 || math.IsNaN(s.MaxZoom) {
+		return fmt.Errorf("style: max_zoom %v is negative", s.MaxZoom)
+	}
 	seen := map[string]bool{}
 	for id, src := range s.Sources {
 		if src.Path == "" {
@@ -212,6 +274,9 @@ func (s *Style) Validate() error {
 		if l.MaxZoom == 0 {
 			l.MaxZoom = 24
 		}
+		if l.FadeAbove < 0 || math.IsNaN(l.FadeAbove) {
+			return fmt.Errorf("style: layer %q: fade_above %v is negative", l.ID, l.FadeAbove)
+		}
 		if err := l.Filter.validate(); err != nil {
 			return fmt.Errorf("style: layer %q: %w", l.ID, err)
 		}
@@ -226,9 +291,58 @@ func (s *Style) Validate() error {
 			if r.Symbol != nil && r.Symbol.Shape == "" {
 				r.Symbol.Shape = Circle
 			}
+			if r.Symbol != nil && r.Symbol.Ring != nil && (r.Symbol.Ring.Radius < 0 || math.IsNaN(r.Symbol.Ring.Radius)) {
+				return fmt.Errorf("style: layer %q rule %d: ring radius_m %v is negative", l.ID, j, r.Symbol.Ring.Radius)
+			}
+		}
+	}
+	return s.checkPartOf()
+}
+
+// checkPartOf checks that every part_of names a layer that is part of
+// no other.
+func (s *Style) checkPartOf() error {
+	for _, l := range s.Layers {
+		if l.PartOf == "" {
+			continue
+		}
+		whole, ok := s.Layer(l.PartOf)
+		if !ok || whole.PartOf != "" {
+			return fmt.Errorf("style: layer %q: part_of %q names no layer that stands on its own", l.ID, l.PartOf)
 		}
 	}
 	return nil
+}
+
+// valid reports whether the box is a proper lon/lat rectangle.
+func (b Box) valid() bool {
+	for _, v := range b {
+		if math.IsNaN(v) {
+			return false
+		}
+	}
+	return b[0] < b[2] && b[1] < b[3] && b[0] >= -180 && b[2] <= 180 && b[1] >= -85.06 && b[3] <= 85.06
+}
+
+// NameChain returns the language tags whose names a label shows for a map
+// language, in order: the style's chain for it, or the language alone.
+func (s *Style) NameChain(lang string) []string {
+	if chain, ok := s.Languages[lang]; ok {
+		return chain
+	}
+	return []string{lang}
+}
+
+// Parts returns the layers that are part of the layer with an id, in
+// drawing order.
+func (s *Style) Parts(id string) []*Layer {
+	var parts []*Layer
+	for i := range s.Layers {
+		if s.Layers[i].PartOf == id {
+			parts = append(parts, &s.Layers[i])
+		}
+	}
+	return parts
 }
 
 // Layer returns the layer with an id.
