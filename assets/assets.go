@@ -9,7 +9,8 @@
 //     of both folders;
 //   - PROVENANCE.md, the summary of sources, versions, licences and required
 //     credits of every data file;
-//   - the full licence texts of the data under licenses/.
+//   - the label font (fonts/, Noto Sans);
+//   - the full licence texts of the data and the font under licenses/.
 //
 // The data carry their own licences (public domain, LGPL-3.0-or-later,
 // CC BY 4.0, MIT, …), which differ from the licence of the Ecoatlas code; an
@@ -35,6 +36,21 @@ var Icon []byte
 
 //go:embed PROVENANCE.md
 var provenance string
+
+// The label font: Noto Sans (SIL Open Font License 1.1, licenses/OFL-1.1-NotoSans.txt)
+// in its four faces, cut down to Latin, Cyrillic with the letters of Kazakh,
+// Kyrgyz and Tajik, and the Turkmen and Uzbek Latin letters (see fonts/README.md).
+// The slices are shared and must not be modified.
+var (
+	//go:embed fonts/NotoSans-Regular.ttf
+	FontRegular []byte
+	//go:embed fonts/NotoSans-Bold.ttf
+	FontBold []byte
+	//go:embed fonts/NotoSans-Italic.ttf
+	FontItalic []byte
+	//go:embed fonts/NotoSans-BoldItalic.ttf
+	FontBoldItalic []byte
+)
 
 // Data returns the embedded map data. The file system is rooted at the data
 // folder, so paths look like "basemap/countries.geojson",

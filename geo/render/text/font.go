@@ -5,22 +5,24 @@ import (
 	"sync"
 
 	"golang.org/x/image/font"
-	"golang.org/x/image/font/gofont/gobold"
-	"golang.org/x/image/font/gofont/gobolditalic"
-	"golang.org/x/image/font/gofont/goitalic"
-	"golang.org/x/image/font/gofont/goregular"
 	"golang.org/x/image/font/opentype"
 	"golang.org/x/image/font/sfnt"
 	"golang.org/x/image/math/fixed"
+
+	"github.com/ecoatlas/ecoatlas/assets"
 )
 
-// The Go fonts carry no hinting we could use and no kerning tables, so a
-// glyph's outline and advance scale linearly with the size. Each typeface
-// therefore keeps one size-independent glyph cache in ems, shared by every
-// size and device scale, instead of one cache per sized face.
+// Labels are set in Noto Sans (embedded by package assets), which has every
+// letter of the region's alphabets: Kazakh, Kyrgyz and Tajik Cyrillic,
+// Turkmen and Uzbek Latin. Glyphs are drawn unhinted and without kerning
+// (sfnt reads neither GPOS nor hints), so a glyph's outline and advance
+// scale linearly with the size. Each typeface therefore keeps one
+// size-independent glyph cache in ems, shared by every size and device
+// scale, instead of one cache per sized face.
 
-// typeface is one of the four Go fonts with a concurrency-safe cache of the
-// glyphs used so far. All lengths are in ems with the y axis pointing down.
+// typeface is one of the four faces of the label font with a
+// concurrency-safe cache of the glyphs used so far. All lengths are in ems
+// with the y axis pointing down.
 type typeface struct {
 	font *sfnt.Font
 	// ascent and descent (both positive) bound the line box; capHeight and
@@ -50,13 +52,13 @@ type segment struct {
 }
 
 var typefaces = [4]func() *typeface{
-	sync.OnceValue(func() *typeface { return mustParse("Go Regular", goregular.TTF) }),
-	sync.OnceValue(func() *typeface { return mustParse("Go Bold", gobold.TTF) }),
-	sync.OnceValue(func() *typeface { return mustParse("Go Italic", goitalic.TTF) }),
-	sync.OnceValue(func() *typeface { return mustParse("Go Bold Italic", gobolditalic.TTF) }),
+	sync.OnceValue(func() *typeface { return mustParse("Noto Sans", assets.FontRegular) }),
+	sync.OnceValue(func() *typeface { return mustParse("Noto Sans Bold", assets.FontBold) }),
+	sync.OnceValue(func() *typeface { return mustParse("Noto Sans Italic", assets.FontItalic) }),
+	sync.OnceValue(func() *typeface { return mustParse("Noto Sans Bold Italic", assets.FontBoldItalic) }),
 }
 
-// typefaceOf returns the Go font for the style's weight and slant.
+// typefaceOf returns the face for the style's weight and slant.
 func typefaceOf(st Style) *typeface {
 	i := 0
 	if st.Weight == Bold {
@@ -114,17 +116,10 @@ func (t *typeface) glyph(r rune) *glyph {
 	return g
 }
 
-// load reads the glyph for r from the font, substituting a look-alike letter
-// for a few Central Asian letters the Go fonts lack (see lookalikes). A glyph
-// the font cannot provide is drawn as the font's "missing glyph" box; one it
-// cannot decode is blank.
+// load reads the glyph for r from the font. A glyph the font cannot provide
+// is drawn as the font's "missing glyph" box; one it cannot decode is blank.
 func (t *typeface) load(r rune) *glyph {
 	idx, err := t.font.GlyphIndex(&t.buf, r)
-	if err == nil && idx == 0 {
-		if alt, ok := lookalikes[r]; ok {
-			idx, err = t.font.GlyphIndex(&t.buf, alt)
-		}
-	}
 	if err != nil {
 		return &glyph{}
 	}
@@ -148,24 +143,4 @@ func (t *typeface) load(r rune) *glyph {
 	g.inkMin = point{t.ems(b.Min.X), t.ems(b.Min.Y)}
 	g.inkMax = point{t.ems(b.Max.X), t.ems(b.Max.Y)}
 	return g
-}
-
-// lookalikes maps letters of Kazakh, Kyrgyz, Tajik and Uzbek that the Go
-// fonts (which cover the WGL4 set) lack to the nearest-looking letter they
-// have, so that a name such as "Қарағанды" stays readable instead of
-// showing missing-glyph boxes.
-var lookalikes = map[rune]rune{
-	'Ғ': 'Г', 'ғ': 'г', // ghayn
-	'Қ': 'К', 'қ': 'к', // qa
-	'Ң': 'Н', 'ң': 'н', // eng
-	'Ү': 'Y', 'ү': 'у', // straight u
-	'Ұ': 'У', 'ұ': 'у', // straight u with stroke
-	'Ө': 'О', 'ө': 'о', // barred o
-	'Һ': 'H', 'һ': 'h', // shha
-	'Ә': 'Э', 'ә': 'э', // schwa
-	'Ҳ': 'Х', 'ҳ': 'х', // ha with descender
-	'Ҷ': 'Ч', 'ҷ': 'ч', // che with descender
-	'Ӣ': 'И', 'ӣ': 'и', // i with macron
-	'Ӯ': 'У', 'ӯ': 'у', // u with macron
-	'ʻ': '‘', 'ʼ': '’', // Uzbek Latin okina and apostrophe
 }

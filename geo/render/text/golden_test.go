@@ -87,7 +87,29 @@ func TestGolden_haloLatinCyrillic(t *testing.T) {
 			small := cityStyle
 			small.Size, small.HaloWidth = 11, 1.6
 			drawCentred(img, "Алматы · Қарағанды · Ташкент", small, scale, 130*scale, 55*scale)
-			drawCentred(img, "Αθήνα · Бішкек · Душанбе", small, scale, 130*scale, 85*scale)
+			drawCentred(img, "Бішкек · Душанбе · Ашхабад", small, scale, 130*scale, 85*scale)
+			imgtest.Assert(t, name, img)
+		})
+	}
+}
+
+// TestGolden_regionLetters draws a label in each national language of the
+// region with its own letters, the test for missing glyphs being in the
+// image: a box where a letter should be.
+func TestGolden_regionLetters(t *testing.T) {
+	lines := []string{
+		"Қазақстан: Өскемен, Ұлытау, Әулиеата, Шығыс, Іле, Һ",         // Kazakh ә ғ қ ң ө ұ ү һ і
+		"Кыргызстан: Ысык-Көл, Түп, Кеңеш",                            // Kyrgyz ң ө ү
+		"Тоҷикистон: Ғарм, Қӯрғонтеппа, Ҳисор, Хуҷанд, Ӣ",             // Tajik ғ ӣ қ ӯ ҳ ҷ
+		"Türkmenistan: Aşgabat, Daşoguz, Ýolöten, Änew, Çärjew, ň, ž", // Turkmen ä ç ň ö ş ü ý ž
+		"Oʻzbekiston: Fargʻona, Qoraqalpogʻiston, Toshkent",           // Uzbek oʻ gʻ
+	}
+	for name, scale := range map[string]float64{"region_letters_x1": 1, "region_letters_x2": 2} {
+		t.Run(name, func(t *testing.T) {
+			img := mapBackground(int(420*scale), int(170*scale))
+			for i, line := range lines {
+				drawCentred(img, line, cityStyle, scale, 210*scale, (20+float64(i)*32)*scale)
+			}
 			imgtest.Assert(t, name, img)
 		})
 	}
