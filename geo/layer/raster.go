@@ -9,6 +9,7 @@ import (
 	"math"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/paulmach/orb"
 )
@@ -19,6 +20,40 @@ import (
 type Relief struct {
 	Pix   *image.Gray
 	Bound orb.Bound
+
+	levelsOnce sync.Once
+	levels     []*image.Gray
+}
+
+// Level returns the raster reduced n times by half in each direction (2×2
+// pixels averaged), Pix being level 0: what a view that shrinks the
+// raster 2ⁿ times or more samples, so that it shows averages rather than
+// every 2ⁿth pixel. Levels beyond the last (one pixel across) give the
+// last. The levels are made on the first call.
+func (r *Relief) Level(n int) *image.Gray {
+	r.levelsOnce.Do(func() {
+		r.levels = []*image.Gray{r.Pix}
+		for g := r.Pix; g.Rect.Dx() > 1 || g.Rect.Dy() > 1; {
+			g = halve(g)
+			r.levels = append(r.levels, g)
+		}
+	})
+	return r.levels[min(max(n, 0), len(r.levels)-1)]
+}
+
+// halve averages 2×2 blocks of pixels; an odd last row or column is
+// averaged with itself.
+func halve(src *image.Gray) *image.Gray {
+	w, h := src.Rect.Dx(), src.Rect.Dy()
+	dst := image.NewGray(image.Rect(0, 0, (w+1)/2, (h+1)/2))
+	at := func(x, y int) uint32 { return uint32(src.Pix[min(y, h-1)*src.Stride+min(x, w-1)]) }
+	for y := range dst.Rect.Dy() {
+		for x := range dst.Rect.Dx() {
+			sum := at(2*x, 2*y) + at(2*x+1, 2*y) + at(2*x, 2*y+1) + at(2*x+1, 2*y+1)
+			dst.Pix[y*dst.Stride+x] = uint8((sum + 2) / 4)
+		}
+	}
+	return dst
 }
 
 // WorldFile is the six-line affine georeference of an image (ESRI world

@@ -5,11 +5,15 @@ import (
 	"image"
 	"image/color"
 	"math"
+	"strconv"
 
+	"github.com/ecoatlas/ecoatlas/geo/geodesic"
 	"github.com/ecoatlas/ecoatlas/geo/layer"
 	"github.com/ecoatlas/ecoatlas/geo/render/raster"
+	"github.com/ecoatlas/ecoatlas/geo/render/text"
 	"github.com/ecoatlas/ecoatlas/geo/style"
 	"github.com/ecoatlas/ecoatlas/geo/viewport"
+	"github.com/paulmach/orb"
 )
 
 // margin is how far beyond the target, in logical pixels, features are
@@ -97,7 +101,7 @@ func (d *drawer) drawTile(ctx context.Context, p *plan, t int) error {
 		}
 		l := pl.layer
 		if l.Relief != nil {
-			d.relief(l.Relief, l.Style.Opacity)
+			d.relief(l.Relief, l.Style.Opacity, l.Style.FadeAbove)
 			continue
 		}
 		grouped := l.Style.Opacity < 1
@@ -119,6 +123,7 @@ func (d *drawer) drawTile(ctx context.Context, p *plan, t int) error {
 			d.item(pl, it)
 		}
 		d.flushSymbols()
+		d.clusters(pl, tile)
 		if grouped {
 			d.canvas.PopGroup(l.Style.Opacity)
 		}
@@ -239,7 +244,7 @@ func (d *drawer) points(pts []raster.Point, r *style.Rule, it *item) {
 		}
 		d.symbolOf = src
 	}
-	if !it.approximate {
+	if !it.ringed {
 		d.pending = append(d.pending, pts...)
 		return
 	}
@@ -251,12 +256,62 @@ func (d *drawer) points(pts []raster.Point, r *style.Rule, it *item) {
 		st.Dash = append(st.Dash, v*d.scale)
 	}
 	for _, q := range pts {
-		if !d.clip.intersects(bound32{float32(q.X), float32(q.Y), float32(q.X), float32(q.Y)}) {
+		if !d.clip.intersects(bound32{float32(q.X) - it.reach, float32(q.Y) - it.reach, float32(q.X) + it.reach, float32(q.Y) + it.reach}) {
 			continue
 		}
-		d.circle(q, float64(it.ringDiameter)/2)
+		halo := float64(it.ringDiameter) / 2
+		at := orb.Point{d.tr.lon(q.X), d.tr.lat(q.Y)}
+		if ring.Radius > 0 && groundRadius(d.tr, at, ring.Radius) > halo {
+			d.groundCircle(at, ring.Radius)
+		} else {
+			d.circle(q, halo)
+		}
 		d.canvas.Stroke(&d.path, st)
 		d.canvas.Symbol(q.X, q.Y, d.symbol)
+	}
+}
+
+// groundCircle sets the path to the geodesic circle of a radius in metres
+// around a lon/lat point, in device pixels.
+func (d *drawer) groundCircle(centre orb.Point, metres float64) {
+	radius := groundRadius(d.tr, centre, metres)
+	ring, err := geodesic.Circle(centre, metres, max(32, int(radius)))
+	d.path.Reset()
+	if err != nil {
+		return // a centre off the ellipsoid: nothing to draw
+	}
+	for i, q := range ring {
+		p := d.tr.apply(q)
+		if i == 0 {
+			d.path.MoveTo(p[0], p[1])
+		} else {
+			d.path.LineTo(p[0], p[1])
+		}
+	}
+	d.path.Close()
+}
+
+// clusters draws a layer's clusters that reach a tile: the cluster symbol
+// with the number of points centred on it.
+func (d *drawer) clusters(pl *plannedLayer, tile image.Rectangle) {
+	if len(pl.clusters) == 0 {
+		return
+	}
+	c := pl.layer.Style.Cluster
+	ts := text.Style{Size: c.TextSize, Weight: text.Bold, Color: c.Text.NRGBA()}
+	for _, g := range pl.clusters {
+		if g.at.X+g.reach < float64(tile.Min.X) || g.at.X-g.reach > float64(tile.Max.X) ||
+			g.at.Y+g.reach < float64(tile.Min.Y) || g.at.Y-g.reach > float64(tile.Max.Y) {
+			continue
+		}
+		d.canvas.Symbol(g.at.X, g.at.Y, raster.Symbol{
+			Shape: symbolShape(c.Symbol.Shape), Size: g.size,
+			Fill: c.Symbol.Fill.NRGBA(), Stroke: c.Symbol.Stroke.NRGBA(), StrokeWidth: g.strokeWidth,
+		})
+		n := strconv.Itoa(g.count)
+		m := text.Measure(n, ts, d.scale)
+		at := image.Pt(int(math.Round(g.at.X-m.Width/2)), int(math.Round(g.at.Y-m.Height/2)))
+		d.canvas.DrawBitmap(text.Render(n, ts, d.scale), at)
 	}
 }
 
@@ -271,14 +326,6 @@ func (d *drawer) flushSymbols() {
 // intersects reports whether two bounds overlap or touch.
 func (a bound32) intersects(b bound32) bool {
 	return a.maxX >= b.minX && a.minX <= b.maxX && a.maxY >= b.minY && a.minY <= b.maxY
-}
-
-// approximate reports whether a point's position is only known roughly:
-// the curated layers say so in coord_precision ("approx_10km").
-func approximate(attrs style.Attributes) bool {
-	v, _ := attrs.Get("coord_precision")
-	s, _ := v.(string)
-	return s == "approx_10km"
 }
 
 // circle sets the path to a closed circle.
@@ -316,25 +363,44 @@ func symbolShape(s style.Shape) raster.Shape {
 
 // relief multiplies the target by the shaded relief: grey 238 (flat
 // ground) leaves colours as they are, darker shades them, brighter lights
-// them a little. strength (the layer opacity) scales the effect.
+// them a little. strength (the layer opacity) scales the effect; fadeAbove
+// is the style's magnification above which the relief fades out.
+//
+// A view that shrinks the relief samples the level of its pyramid that
+// is at most twice as fine as the view (see [layer.Relief.Level]), one
+// that enlarges it samples the full raster; both bilinearly. The effect
+// also fades over reliefFeather degrees inside the relief's edges, so that
+// where it ends shows no seam.
 //
 // It runs on every pixel of every tile, so it works in fixed point: the
 // bilinear sample positions and weights of each column are computed once
 // per call, and the grey-to-factor curve is a 256-entry table.
-func (d *drawer) relief(r *layer.Relief, strength float64) {
+func (d *drawer) relief(r *layer.Relief, strength, fadeAbove float64) {
+	b := r.Bound
+	// Device pixels per relief pixel, across.
+	devicePixel := d.tr.lon(1) - d.tr.lon(0)
+	magnification := (b.Max[0] - b.Min[0]) / float64(r.Pix.Rect.Dx()) / devicePixel
+	strength *= reliefFade(magnification/d.scale, fadeAbove)
+	if strength <= 0 {
+		return
+	}
+	level := 0
+	if magnification < 1 {
+		level = int(math.Floor(math.Log2(1 / magnification)))
+	}
+	src := r.Level(level)
 	dst := d.canvas.Image()
 	area := dst.Rect
-	src := r.Pix
 	sw, sh := src.Rect.Dx(), src.Rect.Dy()
-	b := r.Bound
-	var factor [256]uint32 // ×256
+	var factor [256]int32 // ×256, minus 256: the change a grey makes
 	for v := range factor {
 		f := 1 + strength*(float64(v)-238)/238
-		factor[v] = uint32(min(max(f, 0), 1.2) * 256)
+		factor[v] = int32(min(max(f, 0), 1.2)*256) - 256
 	}
 	type column struct {
 		x0, x1 int
 		wx     uint32 // weight of x1, ×256
+		edge   int32  // weight of the effect near the edges, ×256
 	}
 	cols := make([]column, area.Dx())
 	first, last := len(cols), -1
@@ -347,7 +413,8 @@ func (d *drawer) relief(r *layer.Relief, strength float64) {
 		first, last = min(first, i), max(last, i)
 		fx := (lon-b.Min[0])*kx - 0.5
 		x0 := int(math.Floor(fx))
-		cols[i] = column{min(max(x0, 0), sw-1), min(max(x0+1, 0), sw-1), uint32((fx - float64(x0)) * 256)}
+		cols[i] = column{min(max(x0, 0), sw-1), min(max(x0+1, 0), sw-1), uint32((fx - float64(x0)) * 256),
+			feather(lon-b.Min[0], b.Max[0]-lon)}
 	}
 	ky := float64(sh) / (b.Max[1] - b.Min[1])
 	for y := area.Min.Y; y < area.Max.Y; y++ {
@@ -355,6 +422,7 @@ func (d *drawer) relief(r *layer.Relief, strength float64) {
 		if lat < b.Min[1] || lat > b.Max[1] || first > last {
 			continue
 		}
+		edgeY := feather(lat-b.Min[1], b.Max[1]-lat)
 		fy := (b.Max[1]-lat)*ky - 0.5
 		y0 := int(math.Floor(fy))
 		wy := uint32((fy - float64(y0)) * 256)
@@ -365,7 +433,11 @@ func (d *drawer) relief(r *layer.Relief, strength float64) {
 			c := cols[x]
 			top := uint32(r0[c.x0])*(256-c.wx) + uint32(r0[c.x1])*c.wx
 			bottom := uint32(r1[c.x0])*(256-c.wx) + uint32(r1[c.x1])*c.wx
-			f := factor[(top*(256-wy)+bottom*wy)>>16]
+			change := factor[(top*(256-wy)+bottom*wy)>>16]
+			if edge := c.edge * edgeY >> 8; edge < 256 {
+				change = change * edge >> 8
+			}
+			f := uint32(256 + change)
 			px := row[x*4 : x*4+4 : x*4+4]
 			a := uint32(px[3])
 			px[0] = uint8(min(uint32(px[0])*f>>8, a))
@@ -373,4 +445,25 @@ func (d *drawer) relief(r *layer.Relief, strength float64) {
 			px[2] = uint8(min(uint32(px[2])*f>>8, a))
 		}
 	}
+}
+
+// reliefFeather is how far inside its edges, in degrees, the relief fades
+// in.
+const reliefFeather = 1.0
+
+// feather returns the weight (×256) of the relief at distances a and b, in
+// degrees, from two opposite edges.
+func feather(a, b float64) int32 {
+	return int32(min(max(min(a, b)/reliefFeather, 0), 1) * 256)
+}
+
+// reliefFade returns how much of a raster shows at a magnification (raster
+// pixels to logical pixels, across): all of it up to fadeAbove, none from
+// twice that, and a smooth step between. A zero fadeAbove never fades.
+func reliefFade(magnification, fadeAbove float64) float64 {
+	if fadeAbove <= 0 || magnification <= fadeAbove {
+		return 1
+	}
+	t := min(math.Log2(magnification/fadeAbove), 1)
+	return 1 - t*t*(3-2*t)
 }

@@ -10,6 +10,7 @@ import (
 	"sync"
 	"sync/atomic"
 
+	"github.com/ecoatlas/ecoatlas/geo/geodesic"
 	"github.com/ecoatlas/ecoatlas/geo/layer"
 	"github.com/ecoatlas/ecoatlas/geo/render/raster"
 	"github.com/ecoatlas/ecoatlas/geo/style"
@@ -156,6 +157,17 @@ type plannedLayer struct {
 	// items lie side by side in memory.
 	items []item
 	start []int32
+	// clusters are the groups of points drawn as one symbol.
+	clusters []clusterItem
+}
+
+// clusterItem is a cluster to draw: where, how many, and its symbol's
+// sizes in device pixels.
+type clusterItem struct {
+	at                raster.Point
+	count             int
+	size, strokeWidth float64
+	reach             float64
 }
 
 // item is a feature to draw, with what drawing it needs: its rule, the
@@ -181,8 +193,8 @@ type item struct {
 	col0, col1 uint16
 	row0, row1 uint16
 	kind       itemKind
-	// approximate is set for a point drawn with its symbol's ring.
-	approximate bool
+	// ringed is set for a point drawn with its symbol's ring.
+	ringed bool
 }
 
 // itemKind says where an item's geometry is.
@@ -283,16 +295,14 @@ func newPlan(ctx context.Context, sc *Scene, vp viewport.Viewport, dst *image.RG
 // collect projects the features of a vector layer within query that have
 // a rule and can show on the image, and sorts them into tiles.
 func (p *plan) collect(ctx context.Context, pl *plannedLayer, query orb.Bound, projectors []projector) error {
-	features := make([]*layer.Feature, 0, min(pl.layer.Features.Len(), checkEvery))
-	for f, err := range pl.layer.Features.Search(ctx, query) {
-		if err != nil {
-			return err
-		}
-		features = append(features, f)
+	features, groups, err := search(ctx, pl.layer, query, p.zoom)
+	if err != nil {
+		return err
 	}
+	p.planClusters(pl, groups)
 	pl.batches = make([]*projected, ceilDiv(len(features), batchSize))
 	batches := make([][]item, len(pl.batches))
-	err := parallel(ctx, len(projectors), len(pl.batches), func(w, i int) error {
+	err = parallel(ctx, len(projectors), len(pl.batches), func(w, i int) error {
 		batch := features[i*batchSize : min((i+1)*batchSize, len(features))]
 		pl.batches[i], batches[i] = p.project(&projectors[w], pl.layer.Style, batch, uint32(i))
 		return nil
@@ -359,12 +369,14 @@ func (p *plan) project(pr *projector, st *style.Layer, features []*layer.Feature
 			}
 			it.kind, it.at = itemPoint, p.tr.point(geom)
 			bound = raster.Rect{MinX: it.at.X, MinY: it.at.Y, MaxX: it.at.X, MaxY: it.at.Y}
+			p.reachRing(&it, r, geom)
 		case orb.MultiPoint:
 			if r.Symbol == nil || len(geom) == 0 {
 				continue
 			}
 			for _, q := range geom {
 				g.points = append(g.points, p.tr.point(q))
+				p.reachRing(&it, r, q)
 			}
 			it.kind, it.first, it.end = itemPoints, int32(firstPoint), int32(len(g.points))
 			bound, ok = bounds(g.points[firstPoint:])
@@ -417,9 +429,9 @@ func (p *plan) resolve(st *style.Layer, r *style.Rule, attrs style.Attributes) i
 		it.symbolSize, it.symbolStrokeWidth = float32(size), float32(strokeWidth)
 		// A symbol's outline can reach past its shape by up to a miter.
 		symbol := size/2*math.Sqrt2 + strokeWidth/2*4
-		if s.Ring != nil && approximate(attrs) {
+		if s.Ring != nil {
 			diameter := s.Ring.Diameter.Eval(p.zoom, attrs) * p.scale
-			it.approximate, it.ringDiameter = true, float32(diameter)
+			it.ringed, it.ringDiameter = true, float32(diameter)
 			symbol = max(symbol, (diameter+s.Ring.Width*p.scale)/2)
 		}
 		reach = max(reach, symbol)
@@ -427,6 +439,47 @@ func (p *plan) resolve(st *style.Layer, r *style.Rule, attrs style.Attributes) i
 	// A pixel for anti-aliasing, and one to spare.
 	it.reach = float32(reach + 2)
 	return it
+}
+
+// planClusters keeps the clusters of a layer that show on the image.
+func (p *plan) planClusters(pl *plannedLayer, groups []cluster) {
+	if len(groups) == 0 {
+		return
+	}
+	s := &pl.layer.Style.Cluster.Symbol
+	b := p.dst.Rect
+	for _, g := range groups {
+		n := count(len(g.members))
+		c := clusterItem{
+			at: p.tr.point(g.at), count: len(g.members),
+			size: s.Size.Eval(p.zoom, n) * p.scale, strokeWidth: s.StrokeWidth.Eval(p.zoom, n) * p.scale,
+		}
+		c.reach = c.size/2*math.Sqrt2 + c.strokeWidth*2 + 2
+		if c.at.X+c.reach > float64(b.Min.X) && c.at.X-c.reach < float64(b.Max.X) &&
+			c.at.Y+c.reach > float64(b.Min.Y) && c.at.Y-c.reach < float64(b.Max.Y) {
+			pl.clusters = append(pl.clusters, c)
+		}
+	}
+}
+
+// reachRing widens an item's reach to the ground circle of its symbol's
+// ring around a point, if the ring has one.
+func (p *plan) reachRing(it *item, r *style.Rule, at orb.Point) {
+	if !it.ringed || r.Symbol.Ring.Radius <= 0 {
+		return
+	}
+	radius := groundRadius(p.tr, at, r.Symbol.Ring.Radius)
+	it.reach = max(it.reach, float32(radius+r.Symbol.Ring.Width*p.scale/2+2))
+}
+
+// groundRadius returns, in device pixels, how far the ground circle of a
+// radius in metres around a lon/lat point reaches from the point's pixel
+// (northwards or eastwards, whichever is longer: Web Mercator stretches
+// the two alike to within a few parts in a thousand).
+func groundRadius(tr transform, at orb.Point, metres float64) float64 {
+	c := tr.apply(at)
+	n, e := tr.apply(geodesic.Direct(at, 0, metres)), tr.apply(geodesic.Direct(at, 90, metres))
+	return max(math.Hypot(n[0]-c[0], n[1]-c[1]), math.Hypot(e[0]-c[0], e[1]-c[1]))
 }
 
 // busiestFirst returns the tiles in decreasing order of the number of

@@ -1,9 +1,11 @@
 package render
 
 import (
+	"cmp"
 	"context"
 	"image"
 	"math"
+	"slices"
 
 	"github.com/ecoatlas/ecoatlas/geo/layer"
 	"github.com/ecoatlas/ecoatlas/geo/render/label"
@@ -11,6 +13,7 @@ import (
 	"github.com/ecoatlas/ecoatlas/geo/style"
 	"github.com/ecoatlas/ecoatlas/geo/viewport"
 	"github.com/paulmach/orb"
+	"github.com/paulmach/orb/planar"
 )
 
 // minAreaLabelSpan is how many times its own width a polygon must span on
@@ -19,23 +22,145 @@ import (
 const minAreaLabelSpan = 0.6
 
 // Labels collects the label of every labelled feature visible in the view
-// and places them without overlaps (see package label). The result is
-// meant for DrawLabels on a frame of the same viewport. It returns the
-// context's error if ctx is done before the labels are placed.
+// and places them without overlaps, clear of every point symbol the frame
+// draws (see package label). The result is meant for DrawLabels on a frame
+// of the same viewport. It returns the context's error if ctx is done
+// before the labels are placed.
 func Labels(ctx context.Context, sc *Scene, vp viewport.Viewport) ([]label.Placed, error) {
-	c := collector{sc: sc, vp: vp, tr: newTransform(vp), zoom: vp.Zoom, scale: vp.Scale}
-	w, h := float64(vp.DeviceWidth()), float64(vp.DeviceHeight())
-	c.view = orb.Bound{Max: orb.Point{w, h}}
-	for i := range sc.Layers {
-		l := &sc.Layers[i]
-		if l.Features == nil || !l.Style.VisibleAt(vp.Zoom) {
-			continue
-		}
+	c := newCollector(sc, vp)
+	for _, l := range c.layers() {
 		if err := c.layer(ctx, l); err != nil {
 			return nil, err
 		}
 	}
-	return label.Place(c.cands, vp.Scale, image.Rect(0, 0, vp.DeviceWidth(), vp.DeviceHeight()), nil), nil
+	if len(c.cands) == 0 {
+		return nil, nil
+	}
+	var symbols []image.Rectangle
+	for _, l := range c.layers() {
+		var err error
+		if symbols, err = c.symbols(ctx, l, symbols); err != nil {
+			return nil, err
+		}
+	}
+	return label.Place(c.cands, vp.Scale, image.Rect(0, 0, vp.DeviceWidth(), vp.DeviceHeight()), symbols), nil
+}
+
+// Symbols returns the boxes, in device pixels, of the point symbols that a
+// frame of the scene in the viewport draws: what labels keep clear of.
+func Symbols(ctx context.Context, sc *Scene, vp viewport.Viewport) ([]image.Rectangle, error) {
+	c := newCollector(sc, vp)
+	var symbols []image.Rectangle
+	for _, l := range c.layers() {
+		var err error
+		if symbols, err = c.symbols(ctx, l, symbols); err != nil {
+			return nil, err
+		}
+	}
+	return symbols, nil
+}
+
+// newCollector returns a collector for a frame of the scene in the
+// viewport.
+func newCollector(sc *Scene, vp viewport.Viewport) *collector {
+	c := &collector{sc: sc, vp: vp, tr: newTransform(vp), zoom: vp.Zoom, scale: vp.Scale}
+	w, h := float64(vp.DeviceWidth()), float64(vp.DeviceHeight())
+	c.view = orb.Bound{Max: orb.Point{w, h}}
+	return c
+}
+
+// layers returns the scene's vector layers that show at the view's zoom.
+func (c *collector) layers() []*Layer {
+	var out []*Layer
+	for i := range c.sc.Layers {
+		if l := &c.sc.Layers[i]; l.Features != nil && l.Style.VisibleAt(c.zoom) {
+			out = append(out, l)
+		}
+	}
+	return out
+}
+
+// symbols appends the boxes of the point symbols of a layer in view,
+// but for those of point features whose label is a candidate, which the
+// label placement protects itself.
+func (c *collector) symbols(ctx context.Context, l *Layer, boxes []image.Rectangle) ([]image.Rectangle, error) {
+	if !slices.ContainsFunc(l.Style.Rules, func(r style.Rule) bool { return r.Symbol != nil }) {
+		return boxes, nil
+	}
+	features, groups, err := c.search(ctx, l)
+	if err != nil {
+		return nil, err
+	}
+	for _, g := range groups {
+		s := &l.Style.Cluster.Symbol
+		n := count(len(g.members))
+		boxes = c.appendBox(boxes, g.at, (s.Size.Eval(c.zoom, n)+s.StrokeWidth.Eval(c.zoom, n))*c.scale/2)
+	}
+	for _, f := range features {
+		r := l.Style.RuleFor(c.zoom, &f.Properties)
+		if r == nil || r.Symbol == nil {
+			continue
+		}
+		var pts []orb.Point
+		switch g := f.Geometry.(type) {
+		case orb.Point:
+			pts = []orb.Point{g}
+		case orb.MultiPoint:
+			pts = g
+		default:
+			continue
+		}
+		if c.labelled[f] {
+			pts = pts[1:] // the label's anchor is the first point
+		}
+		radius := c.symbolRadius(r, &f.Properties)
+		for _, q := range pts {
+			boxes = c.appendBox(boxes, q, radius)
+		}
+	}
+	return boxes, nil
+}
+
+// appendBox appends the box of a symbol of a radius in device pixels at a
+// lon/lat point, if it reaches the view.
+func (c *collector) appendBox(boxes []image.Rectangle, at orb.Point, radius float64) []image.Rectangle {
+	p := c.tr.apply(at)
+	if p[0] < -radius || p[1] < -radius || p[0] > c.view.Max[0]+radius || p[1] > c.view.Max[1]+radius {
+		return boxes
+	}
+	return append(boxes, image.Rect(
+		int(math.Floor(p[0]-radius)), int(math.Floor(p[1]-radius)),
+		int(math.Ceil(p[0]+radius)), int(math.Ceil(p[1]+radius)),
+	))
+}
+
+// searched is what the view draws of a layer: the features drawn alone
+// and the clusters.
+type searched struct {
+	features []*layer.Feature
+	groups   []cluster
+}
+
+// search returns what the view draws of a layer, searching once per layer.
+func (c *collector) search(ctx context.Context, l *Layer) ([]*layer.Feature, []cluster, error) {
+	if s, ok := c.searched[l]; ok {
+		return s.features, s.groups, nil
+	}
+	features, groups, err := search(ctx, l, c.vp.Bound(), c.zoom)
+	if err != nil {
+		return nil, nil, err
+	}
+	if c.searched == nil {
+		c.searched = map[*Layer]searched{}
+	}
+	c.searched[l] = searched{features, groups}
+	return features, groups, nil
+}
+
+// symbolRadius returns the radius of a rule's point symbol for a feature,
+// outline included, in device pixels.
+func (c *collector) symbolRadius(r *style.Rule, attrs style.Attributes) float64 {
+	return (r.Symbol.Size.Eval(c.zoom, attrs) + r.Symbol.StrokeWidth.Eval(c.zoom, attrs)) * c.scale / 2
 }
 
 // DrawLabels draws placed labels onto a frame.
@@ -52,6 +177,11 @@ type collector struct {
 	buf         []orb.Point
 	// nameKeys caches the scene's nameKeys by field.
 	nameKeys map[string][]string
+	// labelled are the point features with a label beside their symbol
+	// among the candidates.
+	labelled map[*layer.Feature]bool
+	// searched holds what search found for each layer.
+	searched map[*Layer]searched
 }
 
 // keys returns the properties a label of a field tries.
@@ -68,10 +198,11 @@ func (c *collector) keys(field string) []string {
 }
 
 func (c *collector) layer(ctx context.Context, l *Layer) error {
-	for f, err := range l.Features.Search(ctx, c.vp.Bound()) {
-		if err != nil {
-			return err
-		}
+	features, _, err := c.search(ctx, l)
+	if err != nil {
+		return err
+	}
+	for _, f := range features {
 		r := l.Style.RuleFor(c.zoom, &f.Properties)
 		if r == nil || r.Label == nil || c.zoom < r.Label.MinZoom {
 			continue
@@ -88,6 +219,12 @@ func (c *collector) layer(ctx context.Context, l *Layer) error {
 		}
 		if c.place(&cand, f, r) {
 			c.cands = append(c.cands, cand)
+			if cand.Offset > 0 && len(cand.Line) == 0 {
+				if c.labelled == nil {
+					c.labelled = map[*layer.Feature]bool{}
+				}
+				c.labelled[f] = true
+			}
 		}
 	}
 	return nil
@@ -121,17 +258,83 @@ func (c *collector) place(cand *label.Candidate, f *layer.Feature, r *style.Rule
 		}
 		b := f.Geometry.Bound()
 		span := c.tr.apply(orb.Point{b.Max[0], b.Min[1]})[0] - c.tr.apply(b.Min)[0]
-		return span >= minAreaLabelSpan*text.Measure(cand.Text, cand.Style, c.scale).Width
+		m := text.Measure(cand.Text, cand.Style, c.scale)
+		if span < minAreaLabelSpan*m.Width {
+			return false
+		}
+		cand.Elsewhere = c.elsewhere(f.Geometry, cand.Anchor, m.Width, m.Height)
+		if !r.Label.MinSize.IsZero() {
+			small := cand.Style
+			small.Size = math.Round(r.Label.MinSize.Eval(c.zoom, &f.Properties)*2) / 2
+			small.LetterSpacing /= 2
+			if small.Size < cand.Style.Size {
+				cand.Smaller = &small
+			}
+		}
+		return true
 	default:
 		pt, ok := labelAnchor(f.Geometry)
 		if !ok {
 			return false
 		}
 		cand.Anchor = c.tr.apply(pt)
-		if r.Symbol != nil {
-			cand.Offset = r.Symbol.Size.Eval(c.zoom, &f.Properties) * c.scale / 2
+		if r.Symbol != nil && kind == layer.KindPoint {
+			cand.Offset = c.symbolRadius(r, &f.Properties)
 		}
 		return c.view.Contains(cand.Anchor)
+	}
+}
+
+// elsewhere returns a function that lists where else an area label of a
+// size may be centred when the room at its anchor is taken: places on a
+// grid of a quarter of its width by half its height over the area's part
+// in view, nearest the anchor first, where the middle three fifths of the
+// label's middle line lie over the area. Label
+// placement calls it only for the few labels that need it, since testing
+// a country's outline at a few hundred places takes a few milliseconds.
+func (c *collector) elsewhere(g orb.Geometry, anchor orb.Point, w, h float64) func() []orb.Point {
+	return func() []orb.Point {
+		inside := func(p orb.Point) bool {
+			if !c.view.Contains(p) {
+				return false
+			}
+			q := orb.Point{c.tr.lon(p[0]), c.tr.lat(p[1])}
+			switch g := g.(type) {
+			case orb.Polygon:
+				return planar.PolygonContains(g, q)
+			case orb.MultiPolygon:
+				return planar.MultiPolygonContains(g, q)
+			}
+			return false
+		}
+		b := g.Bound()
+		nw, se := c.tr.apply(orb.Point{b.Min[0], b.Max[1]}), c.tr.apply(orb.Point{b.Max[0], b.Min[1]})
+		dx, dy := w/4, h/2
+		i0, i1 := int(math.Floor((max(nw[0], 0)-anchor[0])/dx)), int(math.Ceil((min(se[0], c.view.Max[0])-anchor[0])/dx))
+		j0, j1 := int(math.Floor((max(nw[1], 0)-anchor[1])/dy)), int(math.Ceil((min(se[1], c.view.Max[1])-anchor[1])/dy))
+		type place struct {
+			p orb.Point
+			d float64
+		}
+		var places []place
+		for i := i0; i <= i1; i++ {
+			for j := j0; j <= j1; j++ {
+				if i != 0 || j != 0 {
+					o := orb.Point{float64(i) * dx, float64(j) * dy}
+					places = append(places, place{orb.Point{anchor[0] + o[0], anchor[1] + o[1]}, o[0]*o[0] + o[1]*o[1]})
+				}
+			}
+		}
+		slices.SortStableFunc(places, func(a, b place) int { return cmp.Compare(a.d, b.d) })
+		const most = 400
+		var out []orb.Point
+		for _, pl := range places[:min(len(places), most)] {
+			p := pl.p
+			if inside(p) && inside(orb.Point{p[0] - 0.3*w, p[1]}) && inside(orb.Point{p[0] + 0.3*w, p[1]}) {
+				out = append(out, p)
+			}
+		}
+		return out
 	}
 }
 

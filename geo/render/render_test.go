@@ -110,27 +110,59 @@ func TestFrame_region(t *testing.T) {
 	}
 }
 
-func TestLabels_neverOverlap(t *testing.T) {
+// TestLabels_neverCoverLabelsOrSymbols renders dense scenes (the whole
+// region, the Fergana valley, Issyk-Kul and the Aral at several zooms, in
+// English and Russian, at 1× and 2×) and checks that no label box touches
+// another label's box or any point symbol drawn, its own included.
+func TestLabels_neverCoverLabelsOrSymbols(t *testing.T) {
 	a := defaultAtlas(t)
-	for _, zoom := range []float64{3.5, 5, 7, 9} {
-		vp := viewport.New(orb.Point{70, 42}, zoom, 1920, 1080, 1)
-		placed, err := render.Labels(context.Background(), a.Scene(a.Style, "en"), vp)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if len(placed) == 0 {
-			t.Fatalf("zoom %v: no labels", zoom)
-		}
-		var boxes []image.Rectangle
-		for _, p := range placed {
-			for _, b := range p.Boxes {
-				for _, o := range boxes {
-					if b.Overlaps(o) {
-						t.Fatalf("zoom %v: label boxes %v and %v overlap", zoom, b, o)
+	scenes := []struct {
+		centre orb.Point
+		zoom   float64
+	}{
+		{orb.Point{70, 42}, 3.5}, {orb.Point{70, 42}, 5}, {orb.Point{70, 42}, 7}, {orb.Point{70, 42}, 9},
+		{orb.Point{71.5, 40.7}, 7.5}, {orb.Point{72.5, 41}, 8.5}, // Fergana valley, Mailuu-Suu
+		{orb.Point{77.3, 42.4}, 8}, {orb.Point{77.3, 42.4}, 9}, // Issyk-Kul
+		{orb.Point{60, 45}, 6.5}, // the Aral
+	}
+	for _, sc := range scenes {
+		for _, lang := range []string{"en", "ru"} {
+			for _, scale := range []float64{1, 2} {
+				vp := viewport.New(sc.centre, sc.zoom, 1600, 1000, scale)
+				scene := a.Scene(a.Style, lang)
+				placed, err := render.Labels(context.Background(), scene, vp)
+				if err != nil {
+					t.Fatal(err)
+				}
+				symbols, err := render.Symbols(context.Background(), scene, vp)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if len(placed) == 0 || len(symbols) == 0 {
+					t.Fatalf("%v z%v %s ×%v: %d labels and %d symbols, want some of each", sc.centre, sc.zoom, lang, scale, len(placed), len(symbols))
+				}
+				var labels []image.Rectangle
+				for _, p := range placed {
+					if !p.Symbol.Empty() {
+						symbols = append(symbols, p.Symbol)
 					}
 				}
+				for _, p := range placed {
+					for _, b := range p.Boxes {
+						for _, o := range labels {
+							if b.Overlaps(o) {
+								t.Fatalf("%v z%v %s ×%v: label boxes %v and %v overlap", sc.centre, sc.zoom, lang, scale, b, o)
+							}
+						}
+						for _, o := range symbols {
+							if b.Overlaps(o) {
+								t.Fatalf("%v z%v %s ×%v: label box %v covers the symbol %v", sc.centre, sc.zoom, lang, scale, b, o)
+							}
+						}
+					}
+					labels = append(labels, p.Boxes...)
+				}
 			}
-			boxes = append(boxes, p.Boxes...)
 		}
 	}
 }

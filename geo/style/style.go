@@ -95,7 +95,10 @@ type Layer struct {
 	MaxZoom   float64 `json:"maxzoom,omitempty"`
 	// Filter selects the source's features this layer draws.
 	Filter *Filter `json:"filter,omitempty"`
-	Rules  []Rule  `json:"rules"`
+	// Cluster, if set, groups the layer's points that crowd together at
+	// low zoom into one symbol showing their number.
+	Cluster *Cluster `json:"cluster,omitempty"`
+	Rules   []Rule   `json:"rules"`
 	// Note is a caveat the legend prints under the layer's title, such as
 	// that positions are approximate.
 	Note string `json:"note,omitempty"`
@@ -148,6 +151,32 @@ type Symbol struct {
 	Ring        *Ring  `json:"ring,omitempty"`
 }
 
+// Cluster groups points that crowd together. Below MaxZoom the map is cut
+// into square cells 2×Radius logical pixels across (the radius may follow
+// the zoom), fixed to the world, so that every tile of a frame agrees; two or more of the layer's points in a
+// cell are drawn as one Symbol at their mean position, with their number
+// written on it, and none of their labels. Symbol sizes may depend on the
+// number through the property "point_count".
+type Cluster struct {
+	Radius  Number  `json:"radius"`
+	MaxZoom float64 `json:"maxzoom"`
+	Symbol  Symbol  `json:"symbol"`
+	// Text is the colour of the number; TextSize its size in logical
+	// pixels.
+	Text     Color   `json:"text"`
+	TextSize float64 `json:"text_size"`
+	// Legend is the cluster's line in the legend; empty leaves it out.
+	Legend string `json:"legend,omitempty"`
+}
+
+// ClusterCount is the property a cluster's symbol reads its number from.
+const ClusterCount = "point_count"
+
+// ClusteredAt reports whether the layer groups its points at a zoom.
+func (l *Layer) ClusteredAt(zoom float64) bool {
+	return l.Cluster != nil && zoom < l.Cluster.MaxZoom
+}
+
 // Ring is a circle drawn around a point symbol, under it. With a Radius it
 // shows how far from the point the thing may really be: the geodesic
 // circle of that radius on the ground, once that is larger than Diameter,
@@ -195,6 +224,9 @@ type Label struct {
 	Placement     Placement `json:"placement,omitempty"`
 	// MinZoom hides the label, but not the feature, below a zoom.
 	MinZoom float64 `json:"minzoom,omitempty"`
+	// MinSize, for an area label, is the size it shrinks to, with half
+	// its letter spacing, when it finds no room at its own size.
+	MinSize Number `json:"min_size,omitempty"`
 }
 
 // Parse reads and checks a style.
@@ -279,6 +311,14 @@ func (s *Style) Validate() error {
 		}
 		if err := l.Filter.validate(); err != nil {
 			return fmt.Errorf("style: layer %q: %w", l.ID, err)
+		}
+		if c := l.Cluster; c != nil {
+			if c.Radius.IsZero() || c.MaxZoom <= 0 || !(c.TextSize > 0) {
+				return fmt.Errorf("style: layer %q: a cluster needs a positive radius, maxzoom and text_size", l.ID)
+			}
+			if c.Symbol.Shape == "" {
+				c.Symbol.Shape = Circle
+			}
 		}
 		for j := range l.Rules {
 			r := &l.Rules[j]

@@ -63,12 +63,12 @@ func (g *grid) cellRange(r image.Rectangle) (c0, r0, c1, r1 int, ok bool) {
 		(r.Max.X - 1 - g.area.Min.X) / cellSize, (r.Max.Y - 1 - g.area.Min.Y) / cellSize, true
 }
 
-// insert adds a box; boxes outside the grid's area are ignored, since
-// nothing inside can touch them.
-func (g *grid) insert(r image.Rectangle) {
+// insert adds a box and returns its number; boxes outside the grid's area
+// are ignored, since nothing inside can touch them, and numbered -1.
+func (g *grid) insert(r image.Rectangle) int32 {
 	c0, r0, c1, r1, ok := g.cellRange(r)
 	if !ok {
-		return
+		return -1
 	}
 	id := int32(len(g.boxes))
 	g.boxes = append(g.boxes, r)
@@ -79,10 +79,15 @@ func (g *grid) insert(r image.Rectangle) {
 			g.head[cell] = int32(len(g.entries) - 1)
 		}
 	}
+	return id
 }
 
 // free reports whether r overlaps none of the boxes inserted.
-func (g *grid) free(r image.Rectangle) bool {
+func (g *grid) free(r image.Rectangle) bool { return g.freeBut(r, -1) }
+
+// freeBut reports whether r overlaps none of the boxes inserted but the
+// one numbered except.
+func (g *grid) freeBut(r image.Rectangle, except int32) bool {
 	c0, r0, c1, r1, ok := g.cellRange(r)
 	if !ok {
 		return true
@@ -90,7 +95,7 @@ func (g *grid) free(r image.Rectangle) bool {
 	for row := r0; row <= r1; row++ {
 		for col := c0; col <= c1; col++ {
 			for e := g.head[row*g.cols+col]; e >= 0; e = g.entries[e].next {
-				if g.boxes[g.entries[e].box].Overlaps(r) {
+				if id := g.entries[e].box; id != except && g.boxes[id].Overlaps(r) {
 					return false
 				}
 			}

@@ -6,8 +6,10 @@
 // a lake) at its anchor, and a line (a river) along the line itself. Place
 // visits the candidates from the highest priority down and keeps each at
 // the first position where it fits inside the frame without touching a
-// label kept before it or a reserved box. Collisions are found with a
-// uniform grid, so placement time grows linearly with the candidates.
+// label kept before it, a reserved box (the renderer reserves every point
+// symbol it draws) or the symbol of any point candidate. Collisions are
+// found with a uniform grid, so placement time grows linearly with the
+// candidates.
 //
 // All coordinates are device pixels with the origin at the top-left of the
 // frame; text styles are in logical pixels, converted by the scale.
@@ -64,6 +66,13 @@ type Candidate struct {
 	// Line, when it has two or more points, makes this a line label set
 	// along it (device pixels).
 	Line []orb.Point
+	// Elsewhere, if set, lists other places an area label may be centred
+	// on, in order of preference, when the room at Anchor is taken. It is
+	// called at most once, and only then.
+	Elsewhere func() []orb.Point
+	// Smaller, if set, is a smaller style an area label tries, at Anchor
+	// and then Elsewhere, when it finds no room in its own.
+	Smaller *text.Style
 	// Key is a stable identifier (such as layer and feature id) that breaks
 	// ties between equal priorities, so that placement is deterministic.
 	Key string
@@ -93,8 +102,8 @@ type Placed struct {
 	// Boxes are the device pixels the label occupies, halo included: one
 	// box for straight text, one per glyph along a line.
 	Boxes []image.Rectangle
-	// Symbol is the box of a point label's symbol, reserved with the label
-	// so that later labels do not cover it; empty for other labels.
+	// Symbol is the box of a point label's symbol, which no label covers;
+	// empty for other labels.
 	Symbol image.Rectangle
 
 	text   string
@@ -109,14 +118,16 @@ type Placed struct {
 //
 // Candidates are taken by descending Priority, then ascending Key, then
 // their order in cands. A point label tries right, left, above and below its
-// symbol; an area label is centred on its anchor; a line label tries up to
-// MaxLinePositions places along the line (on it, or above then below it when
-// Offset is set), keeping RepeatDistance from line labels of the same text.
-// A position is taken when its boxes lie inside bounds and keep Padding away
-// from every reserved box, every label already placed and the symbols of
-// placed point labels; a candidate that fits nowhere is dropped. A point
-// label is also dropped when its symbol is covered. The scale is the device
-// scale (> 0). The result depends only on the arguments.
+// symbol; an area label is centred on its anchor, or failing that on the
+// places Elsewhere lists, then the same in its Smaller style; a line label
+// tries up to MaxLinePositions places along the line (on it, or above then
+// below it when Offset is set), keeping
+// RepeatDistance from line labels of the same text. A position is taken
+// when its boxes lie inside bounds and keep Padding away from every
+// reserved box, every label already placed and the symbol of every point
+// candidate, placed or not; a candidate that fits nowhere is dropped. The
+// scale is the device scale (> 0). The result depends only on the
+// arguments.
 func Place(cands []Candidate, scale float64, bounds image.Rectangle, reserved []image.Rectangle) []Placed {
 	// Sorting compact (priority, index) pairs reads far less memory than
 	// sorting indices into the candidates.
@@ -151,6 +162,16 @@ func Place(cands []Candidate, scale float64, bounds image.Rectangle, reserved []
 	for _, r := range reserved {
 		p.taken.insert(r)
 	}
+	// Every point candidate's symbol is taken from the start, so that no
+	// label covers it, not even one placed before its own; a point label
+	// only keeps clear of the symbols of others.
+	p.symbols = slices.Grow(p.symbols[:0], len(cands))[:len(cands)]
+	for i := range cands {
+		p.symbols[i] = -1
+		if c := &cands[i]; len(c.Line) < 2 && c.Offset > 0 {
+			p.symbols[i] = p.taken.insert(symbolBox(c))
+		}
+	}
 	// Dense frames keep about one candidate in five; sizing for one in four
 	// avoids growing the result, whose elements are large, several times.
 	placed := make([]Placed, 0, len(cands)/4+8)
@@ -159,13 +180,16 @@ func Place(cands []Candidate, scale float64, bounds image.Rectangle, reserved []
 		c := &cands[i]
 		var pl Placed
 		var ok bool
-		if len(c.Line) >= 2 {
+		switch {
+		case len(c.Line) >= 2:
 			pl, ok = p.placeAlong(c)
-		} else {
-			pl, ok = p.placeAt(c)
+		case c.Offset > 0:
+			pl, ok = p.placeBeside(c, p.symbols[i])
+		default:
+			pl, ok = p.placeOver(c)
 		}
 		if ok {
-			pl.Index, pl.text, pl.style, pl.scale = i, c.Text, c.Style, scale
+			pl.Index, pl.text, pl.scale = i, c.Text, scale
 			placed = append(placed, pl)
 		}
 	}
@@ -200,6 +224,9 @@ type placer struct {
 	// along and line are reused working space for line labels.
 	along []float64
 	line  []orb.Point
+	// symbols are the grid numbers of the candidates' symbols, -1 for a
+	// candidate without one.
+	symbols []int32
 }
 
 // fits reports whether a box lies inside the frame and keeps the padding
@@ -208,40 +235,67 @@ func (p *placer) fits(r image.Rectangle) bool {
 	return r.In(p.bounds) && p.taken.free(r.Inset(-p.pad))
 }
 
-// placeAt places a point label beside its symbol or an area label centred
-// on its anchor.
-func (p *placer) placeAt(c *Candidate) (Placed, bool) {
-	m := text.Measure(c.Text, c.Style, p.scale)
-	if m.Lines == 0 {
-		return Placed{}, false
-	}
-	w, h := m.Width, m.Height
-	ax, ay := c.Anchor[0], c.Anchor[1]
-	halo := int(math.Ceil(c.Style.HaloReach(p.scale)))
-	// box returns the box of the text with its layout box's top-left
-	// corner at (x, y), snapped to whole pixels.
-	box := func(x, y float64) (image.Rectangle, image.Point) {
-		at := image.Pt(int(math.Round(x)), int(math.Round(y)))
-		return image.Rect(at.X, at.Y, at.X+int(math.Ceil(w)), at.Y+int(math.Ceil(h))).Inset(-halo), at
-	}
+// measure returns the size of a straight label in a style, and the reach
+// of its halo, in whole device pixels.
+func (p *placer) measure(t string, st text.Style) (w, h float64, halo int, ok bool) {
+	m := text.Measure(t, st, p.scale)
+	return m.Width, m.Height, int(math.Ceil(st.HaloReach(p.scale))), m.Lines > 0
+}
 
-	if c.Offset <= 0 {
-		r, at := box(ax-w/2, ay-h/2)
-		if !p.fits(r) {
+// box returns the box of straight text of a size with its layout box's
+// top-left corner at (x, y), snapped to whole pixels, and the halo around;
+// and the snapped corner.
+func box(x, y, w, h float64, halo int) (image.Rectangle, image.Point) {
+	at := image.Pt(int(math.Round(x)), int(math.Round(y)))
+	return image.Rect(at.X, at.Y, at.X+int(math.Ceil(w)), at.Y+int(math.Ceil(h))).Inset(-halo), at
+}
+
+// placeOver places an area label centred on its anchor or on one of the
+// places Elsewhere lists, in its style or else in its smaller one.
+func (p *placer) placeOver(c *Candidate) (Placed, bool) {
+	var more []orb.Point
+	asked := false
+	for _, st := range []*text.Style{&c.Style, c.Smaller} {
+		if st == nil {
+			continue
+		}
+		w, h, halo, ok := p.measure(c.Text, *st)
+		if !ok {
 			return Placed{}, false
 		}
-		p.taken.insert(r)
-		return Placed{Position: Centre, Boxes: []image.Rectangle{r}, origin: at}, true
+		try := func(q orb.Point) (Placed, bool) {
+			r, at := box(q[0]-w/2, q[1]-h/2, w, h, halo)
+			if !p.fits(r) {
+				return Placed{}, false
+			}
+			p.taken.insert(r)
+			return Placed{Position: Centre, Boxes: []image.Rectangle{r}, style: *st, origin: at}, true
+		}
+		if pl, ok := try(c.Anchor); ok {
+			return pl, true
+		}
+		if !asked && c.Elsewhere != nil {
+			more, asked = c.Elsewhere(), true
+		}
+		for _, q := range more {
+			if pl, ok := try(q); ok {
+				return pl, true
+			}
+		}
 	}
+	return Placed{}, false
+}
 
-	symbol := image.Rect(
-		int(math.Floor(ax-c.Offset)), int(math.Floor(ay-c.Offset)),
-		int(math.Ceil(ax+c.Offset)), int(math.Ceil(ay+c.Offset)),
-	)
-	if !p.taken.free(symbol.Inset(-p.pad)) {
+// placeBeside places a point label beside its symbol, numbered symbol in
+// the grid.
+func (p *placer) placeBeside(c *Candidate, symbol int32) (Placed, bool) {
+	w, h, halo, ok := p.measure(c.Text, c.Style)
+	if !ok {
 		return Placed{}, false
 	}
-	d := c.Offset + p.gap
+	ax, ay := c.Anchor[0], c.Anchor[1]
+	// The halo, drawn over the map, must not veil the symbol either.
+	d := c.Offset + p.gap + float64(halo)
 	for _, try := range [...]struct {
 		pos  Position
 		x, y float64
@@ -251,14 +305,22 @@ func (p *placer) placeAt(c *Candidate) (Placed, bool) {
 		{Above, ax - w/2, ay - d - h},
 		{Below, ax - w/2, ay + d},
 	} {
-		r, at := box(try.x, try.y)
-		if p.fits(r) {
+		r, at := box(try.x, try.y, w, h, halo)
+		if r.In(p.bounds) && p.taken.freeBut(r.Inset(-p.pad), symbol) {
 			p.taken.insert(r)
-			p.taken.insert(symbol)
-			return Placed{Position: try.pos, Boxes: []image.Rectangle{r}, Symbol: symbol, origin: at}, true
+			return Placed{Position: try.pos, Boxes: []image.Rectangle{r}, Symbol: symbolBox(c), style: c.Style, origin: at}, true
 		}
 	}
 	return Placed{}, false
+}
+
+// symbolBox returns the pixels of a point candidate's symbol.
+func symbolBox(c *Candidate) image.Rectangle {
+	ax, ay := c.Anchor[0], c.Anchor[1]
+	return image.Rect(
+		int(math.Floor(ax-c.Offset)), int(math.Floor(ay-c.Offset)),
+		int(math.Ceil(ax+c.Offset)), int(math.Ceil(ay+c.Offset)),
+	)
 }
 
 // placeAlong places a line label along its line, trying positions from the
@@ -317,7 +379,7 @@ func (p *placer) placeAlong(c *Candidate) (Placed, bool) {
 				p.repeats = make(map[string][]orb.Point)
 			}
 			p.repeats[c.Text] = append(p.repeats[c.Text], line.point(centre))
-			return Placed{Position: s.pos, Boxes: l.Boxes, path: l}, true
+			return Placed{Position: s.pos, Boxes: l.Boxes, style: c.Style, path: l}, true
 		}
 	}
 	return Placed{}, false

@@ -221,8 +221,8 @@ func TestPlace_pointPositions(t *testing.T) {
 			anchor: anchor, reserved: []image.Rectangle{right, left, above, below},
 			dropped: true,
 		},
-		"dropped when its symbol is covered": {
-			anchor: anchor, reserved: []image.Rectangle{image.Rect(498, 498, 502, 502)}, dropped: true,
+		"placed though another symbol lies under its own": {
+			anchor: anchor, reserved: []image.Rectangle{image.Rect(498, 498, 502, 502)}, want: label.Right,
 		},
 	}
 	for name, tc := range tests {
@@ -249,6 +249,21 @@ func TestPlace_pointPositions(t *testing.T) {
 				t.Errorf("label box %v covers its own symbol %v", p.Boxes[0], p.Symbol)
 			}
 		})
+	}
+}
+
+func TestPlace_symbolsOfDroppedPointsAreReserved(t *testing.T) {
+	// The town has the lower priority, so its label is placed after the
+	// region's, or not at all; its symbol keeps the region's name off it
+	// either way.
+	cands := []label.Candidate{
+		{Text: "Ili", Style: regionStyle, Priority: 10, Anchor: orb.Point{200, 200}, Key: "region"},
+		{Text: "Taldykorgan", Style: cityStyle, Priority: 1, Anchor: orb.Point{200, 186}, Offset: 3, Key: "town"},
+	}
+	for _, p := range label.Place(cands, 1, image.Rect(0, 0, 230, 400), nil) {
+		if p.Index == 0 && p.Boxes[0].Overlaps(image.Rect(197, 183, 203, 189)) {
+			t.Errorf("the region label %v covers the town's symbol", p.Boxes[0])
+		}
 	}
 }
 

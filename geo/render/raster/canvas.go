@@ -77,6 +77,27 @@ func (c *Canvas) Stroke(p *Path, s Stroke) {
 	}
 }
 
+// Bitmap is a ready-made image a canvas can composite, such as a rendered
+// text.
+type Bitmap interface {
+	// Bounds returns the pixels the bitmap covers relative to its origin.
+	Bounds() image.Rectangle
+	// Draw composites the bitmap source-over onto dst with its origin at
+	// a pixel, clipped to dst.
+	Draw(dst *image.RGBA, origin image.Point)
+}
+
+// DrawBitmap composites a bitmap with its origin at a pixel.
+func (c *Canvas) DrawBitmap(b Bitmap, origin image.Point) {
+	dst := c.target()
+	area := b.Bounds().Add(origin).Intersect(dst.Rect)
+	if area.Empty() {
+		return
+	}
+	b.Draw(dst, origin)
+	c.touch(area)
+}
+
 // target returns the image drawing goes to: the top group, or dst.
 func (c *Canvas) target() *image.RGBA {
 	if n := len(c.groups); n > 0 {
