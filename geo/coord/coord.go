@@ -23,6 +23,7 @@ import (
 	"math"
 	"strings"
 
+	"github.com/ecoatlas/ecoatlas/geo/geodesic"
 	"github.com/paulmach/orb"
 )
 
@@ -120,7 +121,7 @@ func checkLonLat(p orb.Point) error {
 // metresPerDegree returns the ground length of one degree of latitude and
 // of longitude at latitude lat on WGS 84.
 func metresPerDegree(lat float64) (latitude, longitude float64) {
-	const a, f = 6378137.0, 1 / 298.257223563
+	const a, f = geodesic.EquatorialRadius, geodesic.Flattening
 	e2 := f * (2 - f)
 	s := math.Sin(lat * math.Pi / 180)
 	w := 1 - e2*s*s

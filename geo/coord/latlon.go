@@ -44,7 +44,7 @@ type token struct {
 
 // Look-alike characters people paste for the marks and the minus sign.
 var (
-	degreeMarks = "°º˚∘ᵒ⁰d"
+	degreeMarks = "°º˚∘ᵒ⁰"
 	minuteMarks = "'′‘’´`ʹʼ"
 	secondMarks = "\"″“”ʺ〃"
 	minusSigns  = "-−–‐‑"
