@@ -335,6 +335,39 @@ func TestBadInput(t *testing.T) {
 	}
 }
 
+func TestRandomPolygonsNeverPanic(t *testing.T) {
+	// Random pentagons, many of them self-intersecting: every operation
+	// answers or returns one of the package's errors.
+	rng := rand.New(rand.NewPCG(1, 2))
+	randomPolygon := func() orb.Polygon {
+		ring := orb.Ring{}
+		for range 5 {
+			ring = append(ring, orb.Point{76 + rng.Float64(), 42 + rng.Float64()})
+		}
+		return orb.Polygon{append(ring, ring[0])}
+	}
+	valid := 0
+	for range 200 {
+		a, b := randomPolygon(), randomPolygon()
+		_, errBuffer := overlay.Buffer(a, 2_000)
+		_, errUnion := overlay.Union(a, b)
+		_, errInter := overlay.Intersection(a, b)
+		_, errContains := overlay.Contains(a, orb.Point{76.5, 42.5})
+		_, errDistance := overlay.Distance(orb.Point{75, 41}, a)
+		for _, err := range []error{errBuffer, errUnion, errInter, errContains, errDistance} {
+			if err != nil && !errors.Is(err, overlay.ErrInvalid) && !errors.Is(err, overlay.ErrGEOS) {
+				t.Fatalf("an error outside the package's sentinels: %v", err)
+			}
+		}
+		if errBuffer == nil {
+			valid++
+		}
+	}
+	if valid == 0 || valid == 200 {
+		t.Errorf("%d of 200 random pentagons were valid: the test should see both kinds", valid)
+	}
+}
+
 func TestPreparedMatchesContains(t *testing.T) {
 	prepared, err := overlay.Prepare(square)
 	if err != nil {
@@ -348,8 +381,8 @@ func TestPreparedMatchesContains(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if got := prepared.ContainsPoint(p); got != want {
-			t.Errorf("ContainsPoint(%v) = %v, Contains says %v", p, got, want)
+		if got, err := prepared.ContainsPoint(p); err != nil || got != want {
+			t.Errorf("ContainsPoint(%v) = %v, %v; Contains says %v", p, got, err, want)
 		}
 		if want {
 			inside++
@@ -358,8 +391,8 @@ func TestPreparedMatchesContains(t *testing.T) {
 	if inside == 0 {
 		t.Error("no random point fell inside: the test tests nothing")
 	}
-	if prepared.ContainsPoint(orb.Point{math.NaN(), 42.5}) {
-		t.Error("a NaN point is contained")
+	if _, err := prepared.ContainsPoint(orb.Point{math.NaN(), 42.5}); !errors.Is(err, overlay.ErrInvalid) {
+		t.Errorf("ContainsPoint(NaN) error = %v, want ErrInvalid", err)
 	}
 }
 
@@ -381,8 +414,8 @@ func TestConcurrentUse(t *testing.T) {
 					t.Errorf("a concurrent Buffer gave %v", err)
 					return
 				}
-				if !prepared.ContainsPoint(orb.Point{76.5, 42.5}) {
-					t.Error("a concurrent ContainsPoint missed")
+				if in, err := prepared.ContainsPoint(orb.Point{76.5, 42.5}); err != nil || !in {
+					t.Errorf("a concurrent ContainsPoint missed: %v", err)
 					return
 				}
 			}
@@ -422,7 +455,9 @@ func BenchmarkPreparedContainsPoint(b *testing.B) {
 	}
 	i := 0
 	for b.Loop() {
-		prepared.ContainsPoint(points[i%len(points)])
+		if _, err := prepared.ContainsPoint(points[i%len(points)]); err != nil {
+			b.Fatal(err)
+		}
 		i++
 	}
 }

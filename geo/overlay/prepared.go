@@ -1,6 +1,7 @@
 package overlay
 
 import (
+	"fmt"
 	"math"
 
 	"github.com/paulmach/orb"
@@ -38,13 +39,13 @@ func Prepare(g orb.Geometry) (*Prepared, error) {
 
 // ContainsPoint reports whether pt lies in the prepared geometry's
 // interior, as Contains does (not in a hole, not on the boundary). A point
-// with a NaN or infinite coordinate is in nothing.
-func (p *Prepared) ContainsPoint(pt orb.Point) bool {
+// with a NaN or infinite coordinate is an ErrInvalid error.
+func (p *Prepared) ContainsPoint(pt orb.Point) (bool, error) {
 	if math.IsNaN(pt[0]) || math.IsNaN(pt[1]) || math.IsInf(pt[0], 0) || math.IsInf(pt[1], 0) {
-		return false
+		return false, fmt.Errorf("%w: the point (%v, %v) is not a finite number", ErrInvalid, pt[0], pt[1])
 	}
 	if !p.bound.Contains(pt) {
-		return false
+		return false, nil
 	}
 	// go-geos's PrepGeom.ContainsXY needs GEOS 3.12 and always answers
 	// false on Debian 12's GEOS 3.11, so the point is built as a geometry.
@@ -53,5 +54,5 @@ func (p *Prepared) ContainsPoint(pt orb.Point) bool {
 		contains = p.prep.Contains(p.ctx.NewPointFromXY(pt[0], pt[1]))
 		return nil
 	})
-	return err == nil && contains
+	return contains, err
 }
