@@ -55,9 +55,8 @@ func init() {
 // arrival, not the back azimuth; PROJ's geod prints the back azimuth,
 // azimuth2 ± 180°).
 func Inverse(a, b orb.Point) (metres, azimuth1, azimuth2 float64) {
-	var s12, azi1, azi2 C.double
-	C.wgs84_inverse(C.double(a[1]), C.double(a[0]), C.double(b[1]), C.double(b[0]), &s12, &azi1, &azi2)
-	return float64(s12), float64(azi1), float64(azi2)
+	r := C.wgs84_inverse(C.double(a[1]), C.double(a[0]), C.double(b[1]), C.double(b[0]))
+	return float64(r.s12), float64(r.azi1), float64(r.azi2)
 }
 
 // Distance returns the geodesic distance in metres between a and b.
@@ -70,9 +69,8 @@ func Distance(a, b orb.Point) float64 {
 // metres along the geodesic that leaves from at the given azimuth (degrees
 // clockwise from north). The longitude is reduced to [−180, 180).
 func Direct(from orb.Point, azimuth, metres float64) orb.Point {
-	var lat2, lon2 C.double
-	C.wgs84_direct(C.double(from[1]), C.double(from[0]), C.double(azimuth), C.double(metres), 0, &lat2, &lon2)
-	return orb.Point{float64(lon2), float64(lat2)}
+	r := C.wgs84_direct(C.double(from[1]), C.double(from[0]), C.double(azimuth), C.double(metres), 0)
+	return orb.Point{float64(r.lon2), float64(r.lat2)}
 }
 
 // Length returns the geodesic length in metres of the linework of g: the
@@ -199,9 +197,8 @@ func Circle(centre orb.Point, radius float64, segments int) (orb.Ring, error) {
 		// Azimuths run clockwise from north, so decreasing them walks the
 		// circle counter-clockwise.
 		azimuth := -360 * float64(i) / float64(segments)
-		var lat2, lon2 C.double
-		C.wgs84_direct(C.double(centre[1]), C.double(centre[0]), C.double(azimuth), C.double(radius), 1, &lat2, &lon2)
-		ring[i] = orb.Point{float64(lon2), float64(lat2)}
+		r := C.wgs84_direct(C.double(centre[1]), C.double(centre[0]), C.double(azimuth), C.double(radius), 1)
+		ring[i] = orb.Point{float64(r.lon2), float64(r.lat2)}
 	}
 	ring[segments] = ring[0]
 	return ring, nil
@@ -297,9 +294,8 @@ func ringAreaPerimeter(ring orb.Ring) (area, perimeter float64) {
 	if n < 2 {
 		return 0, 0
 	}
-	var a, p C.double
-	C.wgs84_ring((*C.double)(unsafe.Pointer(&ring[0])), C.size_t(n), &a, &p)
-	return float64(a), float64(p)
+	r := C.wgs84_ring((*C.double)(unsafe.Pointer(&ring[0])), C.size_t(n))
+	return float64(r.area), float64(r.perimeter)
 }
 
 // checkPoint reports a point whose coordinates no geodesic can start from.

@@ -6,15 +6,19 @@ static struct geod_geodesic wgs84;
 
 void wgs84_init(double a, double f) { geod_init(&wgs84, a, f); }
 
-void wgs84_inverse(double lat1, double lon1, double lat2, double lon2,
-                   double *s12, double *azi1, double *azi2) {
-  geod_inverse(&wgs84, lat1, lon1, lat2, lon2, s12, azi1, azi2);
+inverse_result wgs84_inverse(double lat1, double lon1, double lat2,
+                             double lon2) {
+  inverse_result r;
+  geod_inverse(&wgs84, lat1, lon1, lat2, lon2, &r.s12, &r.azi1, &r.azi2);
+  return r;
 }
 
-void wgs84_direct(double lat1, double lon1, double azi1, double s12,
-                  int unroll, double *lat2, double *lon2) {
+direct_result wgs84_direct(double lat1, double lon1, double azi1, double s12,
+                           int unroll) {
+  direct_result r;
   geod_gendirect(&wgs84, lat1, lon1, azi1, unroll ? GEOD_LONG_UNROLL : 0,
-                 s12, lat2, lon2, NULL, NULL, NULL, NULL, NULL, NULL);
+                 s12, &r.lat2, &r.lon2, NULL, NULL, NULL, NULL, NULL, NULL);
+  return r;
 }
 
 double wgs84_line_length(const double *lonlat, size_t n) {
@@ -28,14 +32,15 @@ double wgs84_line_length(const double *lonlat, size_t n) {
   return length;
 }
 
-void wgs84_ring(const double *lonlat, size_t n, double *area,
-                double *perimeter) {
+ring_result wgs84_ring(const double *lonlat, size_t n) {
   struct geod_polygon p;
+  ring_result r;
   geod_polygon_init(&p, 0);
   for (size_t i = 0; i < n; i++) {
     geod_polygon_addpoint(&wgs84, &p, lonlat[2 * i + 1], lonlat[2 * i]);
   }
-  geod_polygon_compute(&wgs84, &p, 0, 1, area, perimeter);
+  geod_polygon_compute(&wgs84, &p, 0, 1, &r.area, &r.perimeter);
+  return r;
 }
 
 void wgs84_between(double lat1, double lon1, double lat2, double lon2,
