@@ -4,6 +4,10 @@
 // an opacity slider and a collapsible legend drawn with the map's own
 // painting code ([render.Swatch]).
 //
+// A layer that is part of another (style.Layer.PartOf) has no row of its
+// own: the other's row switches and fades both, and lists the part's legend
+// lines after its own.
+//
 // The panel never changes the style it was given: every change makes a
 // [style.Style.Clone], edits it and hands it to [Panel.OnChanged], which
 // the shell passes on to the map. Within a group the list shows the layer
@@ -92,11 +96,14 @@ func (p *Panel) setStyle(st *style.Style) {
 	p.rows = make(map[string]*layerRow, len(st.Layers))
 	for i := range st.Layers {
 		l := &st.Layers[i]
+		if l.PartOf != "" {
+			continue
+		}
 		expanded := l.Group == GroupDeclaration
 		if r, ok := old[l.ID]; ok {
 			expanded = r.expanded
 		}
-		p.rows[l.ID] = newLayerRow(p, l, p.kind(l), expanded)
+		p.rows[l.ID] = newLayerRow(p, l, expanded)
 	}
 	p.arrange()
 }
@@ -118,7 +125,7 @@ func (p *Panel) arrange() {
 		objects = append(objects, groupHeader(group))
 		for i := len(p.style.Layers) - 1; i >= 0; i-- {
 			l := &p.style.Layers[i]
-			if l.Group != group {
+			if l.Group != group || l.PartOf != "" {
 				continue
 			}
 			r := p.rows[l.ID]
@@ -157,8 +164,9 @@ func groupHeader(group string) fyne.CanvasObject {
 	return container.NewVBox(widget.NewSeparator(), label)
 }
 
-// neighbour returns the index of the layer of the same group drawn next
-// above (up) or below the layer at index i, or −1 if there is none.
+// neighbour returns the index of the layer of the same group, with a row
+// of its own, drawn next above (up) or below the layer at index i, or −1
+// if there is none.
 func (p *Panel) neighbour(i int, up bool) int {
 	group := p.style.Layers[i].Group
 	step := -1
@@ -166,7 +174,7 @@ func (p *Panel) neighbour(i int, up bool) int {
 		step = 1
 	}
 	for j := i + step; j >= 0 && j < len(p.style.Layers); j += step {
-		if p.style.Layers[j].Group == group {
+		if l := &p.style.Layers[j]; l.Group == group && l.PartOf == "" {
 			return j
 		}
 	}
@@ -178,8 +186,8 @@ func (p *Panel) index(id string) int {
 	return slices.IndexFunc(p.style.Layers, func(l style.Layer) bool { return l.ID == id })
 }
 
-// edit applies a change to a copy of the style's layer id and reports the
-// new style.
+// edit applies a change to a copy of the style's layer id and its parts,
+// and reports the new style.
 func (p *Panel) edit(id string, change func(l *style.Layer)) {
 	st := p.style.Clone()
 	l, ok := st.Layer(id)
@@ -187,6 +195,9 @@ func (p *Panel) edit(id string, change func(l *style.Layer)) {
 		return
 	}
 	change(l)
+	for _, part := range st.Parts(id) {
+		change(part)
+	}
 	p.commit(st)
 }
 

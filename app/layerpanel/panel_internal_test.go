@@ -57,8 +57,30 @@ func TestPanel_listsEveryLayerOnce(t *testing.T) {
 			}
 		}
 	}
-	if shown != len(p.style.Layers) {
-		t.Errorf("%d layer rows shown, want %d", shown, len(p.style.Layers))
+	standalone := 0
+	for _, l := range p.style.Layers {
+		if l.PartOf == "" {
+			standalone++
+		}
+	}
+	if shown != standalone || shown == len(p.style.Layers) {
+		t.Errorf("%d layer rows shown, want %d: one per layer that is not part of another", shown, standalone)
+	}
+}
+
+func TestPanel_partsFollowTheirLayer(t *testing.T) {
+	p, reported := newPanel(t)
+	if _, own := p.rows["protected_areas_outlines"]; own {
+		t.Fatal("the park outlines have a row of their own; they are part of the protected areas")
+	}
+	test.Tap(p.rows["protected_areas"].check)
+	p.rows["protected_areas"].opacity.OnChangeEnded(0.4)
+
+	st := (*reported)[len(*reported)-1]
+	for _, id := range []string{"protected_areas", "protected_areas_outlines"} {
+		if l := layerOf(t, st, id); !l.Hidden || l.Opacity != 0.4 {
+			t.Errorf("%s: hidden %v, opacity %v; want hidden at 0.4 with the protected areas", id, l.Hidden, l.Opacity)
+		}
 	}
 }
 
@@ -139,7 +161,7 @@ func TestPanel_moveButtonsAtTheEndsAreDisabled(t *testing.T) {
 	p, _ := newPanel(t)
 	top, bottom := -1, -1
 	for i, l := range p.style.Layers {
-		if l.Group == GroupDeclaration {
+		if l.Group == GroupDeclaration && l.PartOf == "" {
 			if bottom < 0 {
 				bottom = i
 			}
@@ -196,9 +218,17 @@ func TestPanel_expandTogglesTheLegend(t *testing.T) {
 func TestPanel_legendHasARowPerLegendRule(t *testing.T) {
 	p, _ := newPanel(t)
 	for _, l := range p.style.Layers {
+		if l.PartOf != "" {
+			continue
+		}
 		want := 1 // the opacity line
-		for _, rule := range l.Rules {
-			if rule.Legend != "" {
+		for _, part := range append([]*style.Layer{&l}, p.style.Parts(l.ID)...) {
+			for _, rule := range part.Rules {
+				if rule.Legend != "" {
+					want++
+				}
+			}
+			if part.Cluster != nil && part.Cluster.Legend != "" {
 				want++
 			}
 		}

@@ -39,7 +39,7 @@ type layerRow struct {
 	expanded bool
 }
 
-func newLayerRow(p *Panel, l *style.Layer, kind layer.GeometryKind, expanded bool) *layerRow {
+func newLayerRow(p *Panel, l *style.Layer, expanded bool) *layerRow {
 	id := l.ID
 	r := &layerRow{expanded: expanded}
 
@@ -76,7 +76,10 @@ func newLayerRow(p *Panel, l *style.Layer, kind layer.GeometryKind, expanded boo
 	caption.SizeName = theme.SizeNameCaptionText
 
 	details := []fyne.CanvasObject{container.NewBorder(nil, nil, caption, r.percent, r.opacity)}
-	details = append(details, legend(l, kind)...)
+	details = append(details, legend(l, p.kind(l))...)
+	for _, part := range p.style.Parts(l.ID) {
+		details = append(details, legend(part, p.kind(part))...)
+	}
 	if l.Note != "" {
 		details = append(details, note(l.Note))
 	}
@@ -109,19 +112,25 @@ func (r *layerRow) setExpanded(on bool) {
 func legend(l *style.Layer, kind layer.GeometryKind) []fyne.CanvasObject {
 	var lines []fyne.CanvasObject
 	for i := range l.Rules {
-		rule := &l.Rules[i]
-		if rule.Legend == "" {
-			continue
+		if rule := &l.Rules[i]; rule.Legend != "" {
+			lines = append(lines, legendLine(rule, kind))
 		}
-		sample := canvas.NewImageFromImage(render.Swatch(rule, kind, swatchWidth, swatchHeight, swatchScale))
-		sample.FillMode = canvas.ImageFillContain
-		sample.SetMinSize(fyne.NewSize(swatchWidth, swatchHeight))
-		text := widget.NewLabel(rule.Legend)
-		text.SizeName = theme.SizeNameCaptionText
-		text.Wrapping = fyne.TextWrapWord
-		lines = append(lines, container.NewBorder(nil, nil, container.NewCenter(sample), nil, text))
+	}
+	if c := l.Cluster; c != nil && c.Legend != "" {
+		lines = append(lines, legendLine(&style.Rule{Legend: c.Legend, Symbol: &c.Symbol}, layer.KindPoint))
 	}
 	return lines
+}
+
+// legendLine returns a rule's legend line: its sample beside its text.
+func legendLine(rule *style.Rule, kind layer.GeometryKind) fyne.CanvasObject {
+	sample := canvas.NewImageFromImage(render.Swatch(rule, kind, swatchWidth, swatchHeight, swatchScale))
+	sample.FillMode = canvas.ImageFillContain
+	sample.SetMinSize(fyne.NewSize(swatchWidth, swatchHeight))
+	text := widget.NewLabel(rule.Legend)
+	text.SizeName = theme.SizeNameCaptionText
+	text.Wrapping = fyne.TextWrapWord
+	return container.NewBorder(nil, nil, container.NewCenter(sample), nil, text)
 }
 
 // note returns a layer's caveat in small italic text.

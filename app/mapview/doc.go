@@ -18,9 +18,10 @@
 // area a little larger than the view and moved with it while it pans, so
 // a pan frame costs copying tiles and drawing labels, not placing them.
 //
-// The view stays on its home bound (the atlas region by default): its
-// centre cannot leave it, and it zooms out at most half a level beyond
-// showing all of it, since the atlas has no data much beyond.
+// The view stays on the data: it cannot be panned off the style's bounds
+// (it is centred on them when larger), it zooms out at most a level beyond
+// showing all of its home bound, and in no further than the style's
+// max_zoom, past which the embedded data would only be magnified.
 //
 // Input handled by [View]:
 //

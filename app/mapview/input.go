@@ -80,7 +80,7 @@ func (v *View) ZoomIn() { v.ZoomAt(v.centre(), stepZoom) }
 // ZoomOut zooms out by one level at the centre, animated.
 func (v *View) ZoomOut() { v.ZoomAt(v.centre(), -stepZoom) }
 
-// Home shows the whole home bound ([Region] by default), animated.
+// Home shows the whole home bound (the style's home by default), animated.
 func (v *View) Home() { v.FlyTo(v.home) }
 
 func (v *View) centre() orb.Point { return orb.Point{v.vp.Width / 2, v.vp.Height / 2} }

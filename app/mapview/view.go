@@ -62,6 +62,10 @@ type View struct {
 	style *style.Style
 	lang  string
 	home  orb.Bound
+	// bounds is where the data are: the view stays inside it. maxZoom is
+	// the deepest zoom the data can show.
+	bounds  orb.Bound
+	maxZoom float64
 
 	vp viewport.Viewport
 	// fit is the bound the view keeps fitted as it resizes, until the
@@ -139,7 +143,7 @@ func WithLanguage(lang string) Option {
 }
 
 // WithHome sets the lon/lat bound the view first shows and returns to on
-// Home (default [Region]).
+// Home (default the style's home).
 func WithHome(b orb.Bound) Option {
 	return func(o *options) { o.home = b }
 }
@@ -167,7 +171,7 @@ func WithImmediateRendering() Option {
 // does not modify. The view renders tiles on background goroutines until
 // [View.Close].
 func New(at *atlas.Atlas, st *style.Style, opts ...Option) *View {
-	o := options{lang: "en", home: atlas.Region, cacheBytes: DefaultCacheBytes, workers: runtime.NumCPU()}
+	o := options{lang: "en", home: at.Style.HomeBound(), cacheBytes: DefaultCacheBytes, workers: runtime.NumCPU()}
 	for _, opt := range opts {
 		opt(&o)
 	}
@@ -175,9 +179,14 @@ func New(at *atlas.Atlas, st *style.Style, opts ...Option) *View {
 		atlas:   at,
 		lang:    o.lang,
 		home:    o.home,
+		bounds:  at.Style.DataBound(),
+		maxZoom: viewport.MaxZoom,
 		gens:    make(map[string]uint64),
 		workers: o.workers,
 		vp:      viewport.New(o.home.Center(), viewport.MinZoom, 0, 0, 1),
+	}
+	if z := at.Style.MaxZoom; z > 0 {
+		v.maxZoom = min(z, viewport.MaxZoom)
 	}
 	if o.immediate {
 		v.workers = 0
@@ -301,19 +310,21 @@ func (v *View) setViewport(vp viewport.Viewport) {
 }
 
 // zoomOutLevels is how far the view zooms out beyond showing the whole
-// home bound: the atlas has no data much beyond it.
-const zoomOutLevels = 0.5
+// home bound: far enough to see the region among its neighbours, not so
+// far that it shrinks to a speck.
+const zoomOutLevels = 1
 
-// bounded returns vp with its centre kept inside the home bound and its
-// zoom at most zoomOutLevels below the zoom that fits the home bound, so
-// that the map cannot be lost off screen or shrunk to a speck.
+// bounded returns vp kept on the data: its zoom between zoomOutLevels
+// below the zoom that fits the home bound and the deepest zoom the data
+// can show, and panned back inside the data's bound (centred on it when
+// larger), so that the map cannot be lost off screen, shrunk to a speck or
+// blown up beyond its detail.
 func (v *View) bounded(vp viewport.Viewport) viewport.Viewport {
-	if floor := v.minZoom(vp); vp.Zoom < floor {
-		vp.Zoom = floor
+	vp.Zoom = math.Min(math.Max(vp.Zoom, v.minZoom(vp)), v.maxZoom)
+	if vp.Width <= 0 || vp.Height <= 0 {
+		return vp
 	}
-	vp.Center[0] = math.Min(math.Max(vp.Center[0], v.home.Min[0]), v.home.Max[0])
-	vp.Center[1] = math.Min(math.Max(vp.Center[1], v.home.Min[1]), v.home.Max[1])
-	return vp
+	return vp.Within(v.bounds)
 }
 
 // minZoom returns the lowest zoom of a view of vp's size.
@@ -325,10 +336,14 @@ func (v *View) minZoom(vp viewport.Viewport) float64 {
 }
 
 // zoomedAt returns base zoomed by dz levels at the logical pixel p, the
-// map point under p staying there, zooming out no further than minZoom.
+// map point under p staying there, zooming out no further than minZoom
+// and in no further than the data's deepest zoom.
 func (v *View) zoomedAt(base viewport.Viewport, p orb.Point, dz float64) viewport.Viewport {
 	if floor := v.minZoom(base); dz < 0 && base.Zoom+dz < floor {
 		dz = math.Min(0, floor-base.Zoom)
+	}
+	if dz > 0 && base.Zoom+dz > v.maxZoom {
+		dz = math.Max(0, v.maxZoom-base.Zoom)
 	}
 	return v.bounded(base.ZoomAt(p, dz))
 }

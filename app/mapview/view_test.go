@@ -149,18 +149,28 @@ func TestView_scrollZoomIsProportional(t *testing.T) {
 	}
 }
 
-func TestView_staysOnTheRegion(t *testing.T) {
+func TestView_staysOnTheData(t *testing.T) {
 	v, win := newView(t, 800, 600)
+	st := v.Style()
 	home := v.Viewport().Zoom
 	for range 20 {
 		v.Scrolled(&fyne.ScrollEvent{Scrolled: fyne.Delta{DY: -50}})
 	}
-	if got, want := v.Viewport().Zoom, math.Max(home-0.5, viewport.MinZoom); math.Abs(got-want) > 1e-9 {
+	if got, want := v.Viewport().Zoom, math.Max(home-1, viewport.MinZoom); math.Abs(got-want) > 1e-9 {
 		t.Errorf("zoomed out to %v, want the limit %v", got, want)
 	}
-	test.Drag(win.Canvas(), fyne.NewPos(160, 100), 5000, -3000)
-	if c := v.Viewport().Center; !atlas.Region.Contains(c) {
-		t.Errorf("dragged the centre to %v, outside the region %v", c, atlas.Region)
+	for range 60 {
+		v.Scrolled(&fyne.ScrollEvent{Scrolled: fyne.Delta{DY: 50}})
+	}
+	if got := v.Viewport().Zoom; got != st.MaxZoom {
+		t.Errorf("zoomed in to %v, want the data's limit %v", got, st.MaxZoom)
+	}
+	for _, drag := range []fyne.Position{{X: 5000, Y: -3000}, {X: -9000, Y: 7000}} {
+		test.Drag(win.Canvas(), fyne.NewPos(160, 100), drag.X, drag.Y)
+		vb, data := v.Viewport().Bound(), st.DataBound()
+		if !data.Contains(vb.Min) || !data.Contains(vb.Max) {
+			t.Errorf("dragged %v to a view of %v, outside the data %v", drag, vb, data)
+		}
 	}
 }
 

@@ -31,6 +31,7 @@ func newAbout(w fyne.Window, version string) dialog.Dialog {
 		i18n.T("app.tagline"),
 		i18n.T("about.version", map[string]any{"Version": version}),
 		i18n.T("about.licence"),
+		i18n.T("about.regions"),
 	}, "\n"))
 	summary.Wrapping = fyne.TextWrapWord
 	header := container.NewBorder(nil, nil, icon, nil, container.NewVBox(name, summary))

@@ -1,8 +1,9 @@
 // Package shell assembles the main window of the desktop app: the map
 // filling most of it, the layer panel in a collapsible split on the left,
-// a toolbar (fly-to places, label language, About), a status bar (scale
-// bar, coordinates under the pointer, data credits), the menu and the
-// keyboard shortcuts.
+// a toolbar (fly-to places, the map's label language, About), a status bar
+// (scale bar, coordinates under the pointer, data credits and a button to
+// their sources), the menu and the keyboard shortcuts. Fly-to places come
+// from the style.
 //
 // The shell receives its app, window, atlas and style from the caller
 // ([New]), so tests run it on Fyne's test app and window, and only the
@@ -35,12 +36,28 @@ type Place struct {
 	Shortcut fyne.KeyName
 }
 
-// Places are the fly-to destinations, in toolbar order.
-var Places = []Place{
-	{Key: "place.aral", Bound: orb.Bound{Min: orb.Point{58, 43.3}, Max: orb.Point{62.5, 46.9}}, Shortcut: fyne.Key1},
-	{Key: "place.caspian", Bound: orb.Bound{Min: orb.Point{46.5, 36.5}, Max: orb.Point{55, 47.2}}, Shortcut: fyne.Key2},
-	{Key: "place.issykkul", Bound: orb.Bound{Min: orb.Point{75.9, 41.9}, Max: orb.Point{78.5, 43}}, Shortcut: fyne.Key3},
-	{Key: "place.region", Bound: atlas.Region, Shortcut: fyne.Key0},
+// placesOf returns the fly-to destinations of a style, in its order: the
+// place showing the home view flies there with Ctrl+0, the others with
+// Ctrl+1 onwards.
+func placesOf(st *style.Style) []Place {
+	var places []Place
+	next := 1
+	for _, p := range st.Places {
+		pl := Place{Key: "place." + p.ID, Bound: p.Box.Bound(), Shortcut: fyne.Key0}
+		if pl.Bound != st.HomeBound() && next <= 9 {
+			pl.Shortcut = fyne.KeyName(string(rune('0' + next)))
+			next++
+		}
+		places = append(places, pl)
+	}
+	return places
+}
+
+// Languages are the languages the map can label in, each with its name in
+// itself, in the order the chooser lists them.
+var Languages = []struct{ Tag, Name string }{
+	{"en", "English"}, {"ru", "Русский"}, {"kk", "Қазақша"}, {"ky", "Кыргызча"},
+	{"tg", "Тоҷикӣ"}, {"tk", "Türkmençe"}, {"uz", "Oʻzbekcha"},
 }
 
 // layerPanelOffset is the share of the window's width the layer panel
@@ -49,13 +66,13 @@ const layerPanelOffset = 0.26
 
 // Shell is the assembled main window.
 type Shell struct {
-	view    *mapview.View
-	layers  *layerpanel.Panel
-	split   *container.Split
-	status  *statusBar
-	about   func()
-	english *widget.Button
-	russian *widget.Button
+	view     *mapview.View
+	layers   *layerpanel.Panel
+	split    *container.Split
+	status   *statusBar
+	about    func()
+	places   []Place
+	language *widget.Select
 }
 
 // Option configures a [Shell] made by [New].
@@ -86,7 +103,9 @@ func New(a fyne.App, w fyne.Window, at *atlas.Atlas, st *style.Style, opts ...Op
 	for _, opt := range opts {
 		opt(&c)
 	}
-	s := &Shell{status: newStatusBar()}
+	s := &Shell{places: placesOf(at.Style)}
+	s.about = func() { newAbout(w, a.Metadata().Version).Show() }
+	s.status = newStatusBar(s.about)
 	s.view = mapview.New(at, st, append([]mapview.Option{mapview.WithLanguage(c.lang)}, c.mapOpts...)...)
 	s.view.OnViewportChanged = s.status.setViewport
 	s.view.OnCursor = s.status.setCursor
@@ -97,7 +116,6 @@ func New(a fyne.App, w fyne.Window, at *atlas.Atlas, st *style.Style, opts ...Op
 	}
 	s.status.setStyle(st)
 	s.status.setViewport(s.view.Viewport())
-	s.about = func() { newAbout(w, a.Metadata().Version).Show() }
 
 	s.split = container.NewHSplit(s.layers, s.mapArea())
 	s.split.Offset = layerPanelOffset
@@ -108,6 +126,9 @@ func New(a fyne.App, w fyne.Window, at *atlas.Atlas, st *style.Style, opts ...Op
 	s.setLanguage(c.lang)
 	return s
 }
+
+// Places returns the fly-to destinations, in toolbar order.
+func (s *Shell) Places() []Place { return s.places }
 
 // Map returns the map view.
 func (s *Shell) Map() *mapview.View { return s.view }
@@ -130,17 +151,26 @@ func (s *Shell) toolbar() fyne.CanvasObject {
 	layers := widget.NewButtonWithIcon(i18n.T("toolbar.layers"), theme.ListIcon(), s.toggleLayers)
 	layers.Importance = widget.LowImportance
 	items := []fyne.CanvasObject{layers, widget.NewSeparator()}
-	for _, p := range Places {
+	for _, p := range s.places {
 		b := widget.NewButton(i18n.T(p.Key), func() { s.view.FlyTo(p.Bound) })
 		b.Importance = widget.LowImportance
 		items = append(items, b)
 	}
-	s.english = widget.NewButton(i18n.T("language.english"), func() { s.setLanguage("en") })
-	s.russian = widget.NewButton(i18n.T("language.russian"), func() { s.setLanguage("ru") })
+	names := make([]string, len(Languages))
+	for i, l := range Languages {
+		names[i] = l.Name
+	}
+	s.language = widget.NewSelect(names, func(name string) {
+		for _, l := range Languages {
+			if l.Name == name {
+				s.setLanguage(l.Tag)
+			}
+		}
+	})
 	about := widget.NewButtonWithIcon(i18n.T("toolbar.about"), theme.InfoIcon(), s.about)
 	about.Importance = widget.LowImportance
 	labels := widget.NewLabel(i18n.T("toolbar.labels"))
-	items = append(items, layout.NewSpacer(), labels, s.english, s.russian, widget.NewSeparator(), about)
+	items = append(items, layout.NewSpacer(), labels, s.language, widget.NewSeparator(), about)
 	return container.NewVBox(container.NewHBox(items...), widget.NewSeparator())
 }
 
@@ -150,18 +180,22 @@ func (s *Shell) menu() *fyne.MainMenu {
 		&fyne.MenuItem{Label: i18n.T("menu.layers"), Action: s.toggleLayers, Shortcut: shortcut(fyne.KeyL)},
 		fyne.NewMenuItemSeparator(),
 	)
-	for _, p := range Places {
+	for _, p := range s.places {
 		view.Items = append(view.Items, &fyne.MenuItem{
 			Label: i18n.T(p.Key), Action: func() { s.view.FlyTo(p.Bound) }, Shortcut: shortcut(p.Shortcut),
 		})
+	}
+	labels := fyne.NewMenuItem(i18n.T("menu.labels"), nil)
+	labels.ChildMenu = fyne.NewMenu("")
+	for _, l := range Languages {
+		labels.ChildMenu.Items = append(labels.ChildMenu.Items, fyne.NewMenuItem(l.Name, func() { s.setLanguage(l.Tag) }))
 	}
 	view.Items = append(view.Items,
 		fyne.NewMenuItemSeparator(),
 		&fyne.MenuItem{Label: i18n.T("menu.zoomin"), Action: s.view.ZoomIn, Shortcut: shortcut(fyne.KeyEqual)},
 		&fyne.MenuItem{Label: i18n.T("menu.zoomout"), Action: s.view.ZoomOut, Shortcut: shortcut(fyne.KeyMinus)},
 		fyne.NewMenuItemSeparator(),
-		&fyne.MenuItem{Label: i18n.T("menu.labels.english"), Action: func() { s.setLanguage("en") }},
-		&fyne.MenuItem{Label: i18n.T("menu.labels.russian"), Action: func() { s.setLanguage("ru") }},
+		labels,
 	)
 	help := fyne.NewMenu(i18n.T("menu.help"),
 		&fyne.MenuItem{Label: i18n.T("menu.about"), Action: s.about},
@@ -181,7 +215,7 @@ func (s *Shell) addShortcuts(c fyne.Canvas) {
 	c.AddShortcut(shortcut(fyne.KeyL), func(fyne.Shortcut) { s.toggleLayers() })
 	c.AddShortcut(shortcut(fyne.KeyEqual), func(fyne.Shortcut) { s.view.ZoomIn() })
 	c.AddShortcut(shortcut(fyne.KeyMinus), func(fyne.Shortcut) { s.view.ZoomOut() })
-	for _, p := range Places {
+	for _, p := range s.places {
 		c.AddShortcut(shortcut(p.Shortcut), func(fyne.Shortcut) { s.view.FlyTo(p.Bound) })
 	}
 	c.SetOnTypedRune(s.view.TypedRune)
@@ -204,16 +238,13 @@ func (s *Shell) toggleLayers() {
 	s.split.Refresh()
 }
 
-// setLanguage switches the map's label language and marks the button of
-// the language in use.
+// setLanguage switches the map's label language and shows it in the
+// chooser.
 func (s *Shell) setLanguage(lang string) {
 	s.view.SetLanguage(lang)
-	s.english.Importance, s.russian.Importance = widget.LowImportance, widget.LowImportance
-	if lang == "ru" {
-		s.russian.Importance = widget.HighImportance
-	} else {
-		s.english.Importance = widget.HighImportance
+	for _, l := range Languages {
+		if l.Tag == lang && s.language.Selected != l.Name {
+			s.language.SetSelected(l.Name)
+		}
 	}
-	s.english.Refresh()
-	s.russian.Refresh()
 }

@@ -63,8 +63,21 @@ func button(t *testing.T, w fyne.Window, text string) *widget.Button {
 	return b[0]
 }
 
+func TestShell_everyPlaceHasAName(t *testing.T) {
+	s, _ := newShell(t)
+	for _, p := range s.Places() {
+		if name := i18n.T(p.Key); name == p.Key {
+			t.Errorf("the style's place %q has no name in the catalogue", p.Key)
+		}
+	}
+}
+
 func TestShell_flyToButtons(t *testing.T) {
-	for _, p := range shell.Places {
+	s, _ := newShell(t)
+	if len(s.Places()) < 4 {
+		t.Fatalf("%d places, want the style's four", len(s.Places()))
+	}
+	for _, p := range s.Places() {
 		t.Run(p.Key, func(t *testing.T) {
 			s, w := newShell(t)
 			s.Map().SetViewport(viewport.New(orb.Point{10, 10}, 4, 0, 0, 1))
@@ -125,21 +138,17 @@ func TestShell_aboutShowsTheProvenance(t *testing.T) {
 	}
 }
 
-func TestShell_languageButtons(t *testing.T) {
+func TestShell_languageChooser(t *testing.T) {
 	s, w := newShell(t)
-	russian := button(t, w, i18n.T("language.russian"))
-	english := button(t, w, i18n.T("language.english"))
-	if english.Importance != widget.HighImportance {
-		t.Error("English is not marked as the label language at start")
+	choosers := find(w.Content(), func(*widget.Select) bool { return true })
+	if len(choosers) != 1 || choosers[0].Selected != "English" || len(choosers[0].Options) != 7 {
+		t.Fatalf("want one chooser of 7 languages showing English, found %d", len(choosers))
 	}
 
-	test.Tap(russian)
+	choosers[0].SetSelected("Қазақша")
 
-	if s.Map().Language() != "ru" {
-		t.Errorf("label language %q, want %q", s.Map().Language(), "ru")
-	}
-	if russian.Importance != widget.HighImportance || english.Importance == widget.HighImportance {
-		t.Error("the Russian button is not marked as the label language")
+	if s.Map().Language() != "kk" {
+		t.Errorf("label language %q, want %q", s.Map().Language(), "kk")
 	}
 }
 

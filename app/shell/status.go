@@ -17,7 +17,8 @@ import (
 )
 
 // statusBar is the line under the map: the scale bar, the coordinates
-// under the pointer and the credits of the data on show.
+// under the pointer, the credits of the data on show and a button that
+// opens their sources in full, since a narrow window cuts the credits.
 type statusBar struct {
 	scale       *scaleBar
 	cursor      *widget.Label
@@ -25,7 +26,8 @@ type statusBar struct {
 	content     fyne.CanvasObject
 }
 
-func newStatusBar() *statusBar {
+// newStatusBar returns the status bar; sources shows the data sources.
+func newStatusBar(sources func()) *statusBar {
 	s := &statusBar{
 		scale:       newScaleBar(),
 		cursor:      widget.NewLabel(""),
@@ -41,7 +43,9 @@ func newStatusBar() *statusBar {
 	width := fyne.MeasureText(widest, theme.CaptionTextSize(), fyne.TextStyle{}).Width + 4*theme.Padding()
 	cursor := container.New(layout.NewGridWrapLayout(fyne.NewSize(width, s.cursor.MinSize().Height)), s.cursor)
 	left := container.NewHBox(s.scale, widget.NewSeparator(), cursor)
-	s.content = container.NewBorder(widget.NewSeparator(), nil, left, nil, s.attribution)
+	more := widget.NewButtonWithIcon(i18n.T("status.sources"), theme.InfoIcon(), sources)
+	more.Importance = widget.LowImportance
+	s.content = container.NewBorder(widget.NewSeparator(), nil, left, more, s.attribution)
 	return s
 }
 

@@ -14,6 +14,9 @@
 package main
 
 import (
+	// First, so that Fyne finds the locale settled when it starts.
+	_ "github.com/ecoatlas/ecoatlas/app/locale"
+
 	"context"
 	"errors"
 	"flag"

@@ -29,6 +29,17 @@ func Swatch(r *style.Rule, kind layer.GeometryKind, w, h int, scale float64) *im
 	case kind == layer.KindPoint && r.Symbol != nil:
 		s := r.Symbol
 		size := min(s.Size.Eval(swatchZoom, nil)*scale, H-2*scale)
+		if ring := s.Ring; ring != nil {
+			// The ring as a dashed circle just inside the sample, the
+			// symbol shrunk to fit in it.
+			size = min(size, H*0.55)
+			st := raster.Stroke{Color: ring.Color.NRGBA(), Width: ring.Width * scale, Join: raster.JoinRound}
+			for _, v := range ring.Dash {
+				st.Dash = append(st.Dash, v*scale)
+			}
+			d.circle(raster.Point{X: W / 2, Y: H / 2}, H/2-scale)
+			c.Stroke(&d.path, st)
+		}
 		c.Symbol(W/2, H/2, raster.Symbol{
 			Shape: symbolShape(s.Shape), Size: size, Fill: s.Fill.NRGBA(),
 			Stroke: s.Stroke.NRGBA(), StrokeWidth: s.StrokeWidth.Eval(swatchZoom, nil) * scale,

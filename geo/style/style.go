@@ -42,6 +42,27 @@ func (b Box) Bound() orb.Bound {
 	return orb.Bound{Min: orb.Point{b[0], b[1]}, Max: orb.Point{b[2], b[3]}}
 }
 
+// HomeBound returns the lon/lat bound of the home view: Home, or else the
+// Web Mercator world.
+func (s *Style) HomeBound() orb.Bound {
+	if s.Home != nil {
+		return s.Home.Bound()
+	}
+	return world
+}
+
+// DataBound returns where the view may go: Bounds, or else the Web
+// Mercator world.
+func (s *Style) DataBound() orb.Bound {
+	if s.Bounds != nil {
+		return s.Bounds.Bound()
+	}
+	return world
+}
+
+// world is the lon/lat bound of the Web Mercator world.
+var world = orb.Bound{Min: orb.Point{-180, -85.05}, Max: orb.Point{180, 85.05}}
+
 // Place is a named view the map can fly to. Its ID keys its name in the
 // app's string catalogue ("place.<id>").
 type Place struct {

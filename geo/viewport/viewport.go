@@ -163,3 +163,25 @@ func ForTile(zoom float64, x, y int, scale float64) Viewport {
 	c := orb.Point{(float64(x) + 0.5) / n, (float64(y) + 0.5) / n}
 	return Viewport{Center: mercator.Unproject(c), Zoom: zoom, Width: TileSize, Height: TileSize, Scale: scale}
 }
+
+// Within returns the view moved as little as needed to show only what lies
+// inside the lon/lat bound b: along each axis where the view is larger
+// than b, it is centred on b instead. Its zoom and size do not change.
+func (v Viewport) Within(b orb.Bound) Viewport {
+	wb := mercator.ProjectBound(b)
+	c := v.centerWorld()
+	moved := c
+	half := orb.Point{v.Width / 2 / v.WorldSize(), v.Height / 2 / v.WorldSize()}
+	for axis := range 2 {
+		lo, hi := wb.Min[axis]+half[axis], wb.Max[axis]-half[axis]
+		if lo > hi {
+			moved[axis] = (wb.Min[axis] + wb.Max[axis]) / 2
+		} else {
+			moved[axis] = math.Min(math.Max(c[axis], lo), hi)
+		}
+	}
+	if moved != c {
+		v.Center = mercator.Unproject(moved)
+	}
+	return v
+}

@@ -5,6 +5,7 @@ import (
 	"math/rand/v2"
 	"testing"
 
+	"github.com/ecoatlas/ecoatlas/geo/mercator"
 	"github.com/ecoatlas/ecoatlas/geo/viewport"
 	"github.com/paulmach/orb"
 )
@@ -149,5 +150,43 @@ func TestForTile_matchesSlippyTile(t *testing.T) {
 	}
 	if v.DeviceWidth() != 512 {
 		t.Errorf("device width %d, want 512 at scale 2", v.DeviceWidth())
+	}
+}
+
+func TestViewport_Within(t *testing.T) {
+	b := orb.Bound{Min: orb.Point{20, 20}, Max: orb.Point{110, 65}}
+	tests := map[string]struct {
+		vp   viewport.Viewport
+		want func(viewport.Viewport) bool
+	}{
+		"inside stays": {
+			viewport.New(orb.Point{70, 42}, 6, 800, 600, 1),
+			func(v viewport.Viewport) bool { return v.Center == orb.Point{70, 42} },
+		},
+		"past the east edge comes back": {
+			viewport.New(orb.Point{120, 42}, 6, 800, 600, 1),
+			func(v viewport.Viewport) bool {
+				vb := v.Bound()
+				return math.Abs(vb.Max[0]-110) < 1e-9 && vb.Min[0] > 20
+			},
+		},
+		"past the north edge comes back": {
+			viewport.New(orb.Point{70, 80}, 6, 800, 600, 1),
+			func(v viewport.Viewport) bool { return math.Abs(v.Bound().Max[1]-65) < 1e-9 },
+		},
+		"wider than the bound is centred on it": {
+			viewport.New(orb.Point{100, 30}, 2, 1600, 1000, 1),
+			func(v viewport.Viewport) bool {
+				return math.Abs(v.Center[0]-65) < 1e-9 && math.Abs(mercator.Y(v.Center[1])-(mercator.Y(20)+mercator.Y(65))/2) < 1e-9
+			},
+		},
+	}
+	for name, tc := range tests {
+		t.Run(name, func(t *testing.T) {
+			got := tc.vp.Within(b)
+			if !tc.want(got) || got.Zoom != tc.vp.Zoom || got.Width != tc.vp.Width {
+				t.Errorf("Within = centre %v zoom %v, bound %v", got.Center, got.Zoom, got.Bound())
+			}
+		})
 	}
 }
