@@ -5,9 +5,9 @@ import (
 	"image"
 )
 
-// bitmapCacheSize bounds the cache of rendered labels: a frame shows a few
-// hundred, so this keeps several frames' worth while capping the memory.
-const bitmapCacheSize = 2000
+// bitmapCacheBytes bounds the cache of rendered labels: a frame shows a few
+// hundred of a few kilobytes each, so this keeps several frames' worth.
+const bitmapCacheBytes = 12 << 20
 
 // bitmapKey identifies a rendered label. path is empty for straight labels
 // and encodes the glyph placement of labels along a line.
@@ -17,7 +17,9 @@ type bitmapKey struct {
 	path  string
 }
 
-var bitmaps = newLRU[bitmapKey, *Bitmap](bitmapCacheSize)
+var bitmaps = newLRU(bitmapCacheBytes, func(k bitmapKey, b *Bitmap) int64 {
+	return int64(len(k.text)+len(k.path)+len(b.pix)) + int64(cap(b.runs))*24 + int64(cap(b.rowStart))*8 + 128
+})
 
 // Bitmap is a pre-rendered label: premultiplied RGBA of the text over its
 // halo. Its pixel coordinates are relative to an origin: the top-left corner

@@ -9,8 +9,11 @@ import (
 	"testing"
 )
 
+// unit costs every entry one byte.
+func unit(string, int) int64 { return 1 }
+
 func TestLRU_evictsLeastRecentlyUsed(t *testing.T) {
-	c := newLRU[string, int](2)
+	c := newLRU(2, unit)
 	c.add("a", 1)
 	c.add("b", 2)
 	if _, ok := c.get("a"); !ok { // a is now more recent than b
@@ -27,6 +30,22 @@ func TestLRU_evictsLeastRecentlyUsed(t *testing.T) {
 	}
 	if v := c.add("a", 10); v != 1 {
 		t.Errorf("add of a present key returned %v, want the stored 1", v)
+	}
+}
+
+func TestLRU_staysWithinItsBudget(t *testing.T) {
+	c := newLRU(100, func(_ string, v int) int64 { return int64(v) })
+	for i := range 50 {
+		c.add(string(rune('a'+i%26))+string(rune('a'+i/26)), 7+i%5)
+		if got := c.bytes(); got > 100 {
+			t.Fatalf("after %d adds the cache holds %d bytes, over its budget of 100", i+1, got)
+		}
+	}
+	if got := c.add("huge", 1000); got != 1000 {
+		t.Errorf("add of a value over the budget returned %v, want it back", got)
+	}
+	if _, ok := c.get("huge"); ok {
+		t.Error("a value over the whole budget was kept")
 	}
 }
 

@@ -18,9 +18,10 @@ type Metrics struct {
 	Lines int
 }
 
-// layoutCacheSize bounds the layout cache. Layouts are small (a few hundred
-// bytes), and label placement measures many more strings than it draws.
-const layoutCacheSize = 8192
+// layoutCacheBytes bounds the layout cache. Layouts are small (a few
+// hundred bytes), and label placement measures many more strings than it
+// draws.
+const layoutCacheBytes = 3 << 20
 
 // layoutKey identifies a layout.
 type layoutKey struct {
@@ -28,7 +29,9 @@ type layoutKey struct {
 	style styleKey // Style.layoutKey
 }
 
-var layouts = newLRU[layoutKey, *layout](layoutCacheSize)
+var layouts = newLRU(layoutCacheBytes, func(k layoutKey, l *layout) int64 {
+	return int64(len(k.text)) + int64(cap(l.glyphs))*56 + 128
+})
 
 // layout is a label's glyphs positioned in device pixels.
 type layout struct {

@@ -2,28 +2,35 @@ package text
 
 import "sync"
 
-// lru is a concurrency-safe map of at most capacity entries that evicts a
-// least recently used entry when full. It approximates LRU with the CLOCK
-// algorithm: a hit only sets the entry's referenced bit, instead of
-// relinking list neighbours, so that the look-ups of a frame (thousands)
-// touch as little memory as possible; eviction sweeps a hand over the
-// entries, sparing (and clearing) referenced ones.
+// lru is a concurrency-safe map whose values cost at most a budget of bytes
+// in all, evicting least recently used entries to stay within it. It
+// approximates LRU with the CLOCK algorithm: a hit only sets the entry's
+// referenced bit, instead of relinking list neighbours, so that the
+// look-ups of a frame (thousands) touch as little memory as possible;
+// eviction sweeps a hand over the entries, sparing (and clearing)
+// referenced ones. A value larger than the whole budget is returned but
+// not kept.
 type lru[K comparable, V any] struct {
-	mu       sync.Mutex
-	capacity int
-	index    map[K]int // position in entries
-	entries  []lruEntry[K, V]
-	hand     int
+	mu      sync.Mutex
+	budget  int64
+	used    int64
+	cost    func(K, V) int64
+	index   map[K]int // position in entries
+	entries []lruEntry[K, V]
+	hand    int
 }
 
 type lruEntry[K comparable, V any] struct {
 	key        K
 	value      V
+	cost       int64
 	referenced bool
 }
 
-func newLRU[K comparable, V any](capacity int) *lru[K, V] {
-	return &lru[K, V]{capacity: capacity, index: make(map[K]int, capacity)}
+// newLRU returns a cache of a budget in bytes, cost telling what an entry
+// takes.
+func newLRU[K comparable, V any](budget int64, cost func(K, V) int64) *lru[K, V] {
+	return &lru[K, V]{budget: budget, cost: cost, index: make(map[K]int)}
 }
 
 // get returns the value for key and marks it as recently used.
@@ -49,18 +56,47 @@ func (c *lru[K, V]) add(key K, value V) V {
 	if i, ok := c.index[key]; ok {
 		return c.entries[i].value
 	}
-	if len(c.entries) < c.capacity {
-		c.index[key] = len(c.entries)
-		c.entries = append(c.entries, lruEntry[K, V]{key: key, value: value})
+	cost := c.cost(key, value)
+	if cost > c.budget {
 		return value
 	}
-	for c.entries[c.hand].referenced {
-		c.entries[c.hand].referenced = false
-		c.hand = (c.hand + 1) % c.capacity
+	for c.used+cost > c.budget {
+		c.evict()
 	}
-	delete(c.index, c.entries[c.hand].key)
-	c.entries[c.hand] = lruEntry[K, V]{key: key, value: value}
-	c.index[key] = c.hand
-	c.hand = (c.hand + 1) % c.capacity
+	c.index[key] = len(c.entries)
+	c.entries = append(c.entries, lruEntry[K, V]{key: key, value: value, cost: cost})
+	c.used += cost
 	return value
+}
+
+// evict removes the first entry at or after the hand that is not
+// referenced, clearing the bits it passes; the last entry takes the
+// evicted one's place.
+func (c *lru[K, V]) evict() {
+	for {
+		c.hand %= len(c.entries)
+		e := &c.entries[c.hand]
+		if !e.referenced {
+			break
+		}
+		e.referenced = false
+		c.hand++
+	}
+	gone := c.entries[c.hand]
+	delete(c.index, gone.key)
+	c.used -= gone.cost
+	last := len(c.entries) - 1
+	if c.hand != last {
+		c.entries[c.hand] = c.entries[last]
+		c.index[c.entries[c.hand].key] = c.hand
+	}
+	c.entries[last] = lruEntry[K, V]{}
+	c.entries = c.entries[:last]
+}
+
+// bytes returns the bytes the entries cost.
+func (c *lru[K, V]) bytes() int64 {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.used
 }
