@@ -2,13 +2,16 @@
 // shows an [atlas.Atlas] drawn with a style, and turns pointer, wheel and
 // keyboard input into [viewport.Viewport] changes.
 //
-// The widget never draws map geometry on the UI goroutine. Its
-// canvas.Raster generator only composes tiles that are already in the
-// cache (see package tile) and draws the labels over the composed frame;
-// a scheduler renders missing tiles on background workers, and each tile
-// that lands asks, through fyne.Do, for one coalesced refresh. While tiles
-// are missing the compositor stands the previous frame in for them, so
-// panning and zooming stay smooth.
+// The widget never draws map geometry nor places labels on the UI
+// goroutine. Its canvas.Raster generator only composes tiles that are
+// already in the cache (see package tile) and draws over the composed
+// frame the labels already placed; a scheduler renders missing tiles on
+// background workers, a labeller places the labels of a new view on a
+// goroutine of its own (cancelling a placement the view has moved away
+// from), and each tile or placement that lands asks, through fyne.Do, for
+// one coalesced refresh. While tiles are missing the compositor stands the
+// previous frame in for them, so panning and zooming stay smooth; labels
+// vanish while the zoom changes and come back when it stops.
 //
 // Tiles are keyed by a content generation: changing the style (layer
 // visibility, order, opacity) moves to a new generation, and a style seen
@@ -17,6 +20,8 @@
 // tiles: switching it only re-places the labels. Labels are placed for an
 // area a little larger than the view and moved with it while it pans, so
 // a pan frame costs copying tiles and drawing labels, not placing them.
+// Scenes are kept for the last few styles shown, so that their tiles can
+// be drawn again from the cache, and dropped after.
 //
 // The view stays on the data: it cannot be panned off the style's bounds
 // (it is centred on them when larger), it zooms out at most a level beyond

@@ -20,7 +20,6 @@ type viewRenderer struct {
 
 	compositor tile.Compositor
 	out        *image.RGBA // the frame handed to the canvas, reused
-	labels     labelPlacement
 }
 
 // Declare conformity with the WidgetRenderer interface.
@@ -40,10 +39,10 @@ func (r *viewRenderer) Refresh() { r.raster.Refresh() }
 func (r *viewRenderer) Destroy() {}
 
 // draw is the raster's generator, called on the UI goroutine with the
-// raster's size in device pixels. It never renders a tile: it asks the
-// scheduler for the tiles of the view, composes what the cache holds
-// (the compositor fills the gaps from the previous frame) and draws the
-// labels on top.
+// raster's size in device pixels. It never renders a tile nor places a
+// label: it asks the scheduler for the tiles of the view, composes what
+// the cache holds (the compositor fills the gaps from the previous frame)
+// and draws on top the labels the labeller has placed.
 func (r *viewRenderer) draw(w, h int) image.Image {
 	v := r.view
 	if r.out == nil || r.out.Rect.Dx() != w || r.out.Rect.Dy() != h {
@@ -66,7 +65,9 @@ func (r *viewRenderer) draw(w, h int) image.Image {
 	// The compositor keeps complete frames as stand-ins for later ones,
 	// so the labels go on a copy.
 	copy(r.out.Pix, frame.Pix)
-	r.labels.draw(r.out, c.scene(), vp)
+	// Labels are placed for where the view stops, not for every frame of
+	// an animation, which shows the labels it can move.
+	v.labels.draw(r.out, c.scene(), vp, !v.animating)
 
 	if complete && len(keys) > 0 && !v.firstFrameDone {
 		v.firstFrameDone = true

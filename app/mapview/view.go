@@ -7,6 +7,7 @@ import (
 	"image"
 	"math"
 	"runtime"
+	"slices"
 	"strings"
 	"sync/atomic"
 
@@ -72,7 +73,8 @@ type View struct {
 	// user or SetViewport moves it: home at first, then FlyTo's bound.
 	fit *orb.Bound
 
-	gens    map[string]uint64 // content generation of each style fingerprint seen
+	gens    map[string]uint64 // content generation of each style fingerprint kept
+	recent  []string          // the fingerprints kept, most recently shown last
 	nextGen uint64
 	content atomic.Pointer[content] // what the tile workers draw
 
@@ -82,6 +84,7 @@ type View struct {
 	workers        int // the scheduler's, 0 for synchronous rendering
 	refreshQueued  atomic.Bool
 	firstFrameDone bool
+	labels         *labeller
 
 	animation   *fyne.Animation
 	animating   bool
@@ -102,12 +105,13 @@ type content struct {
 // scene returns the scene of the current generation.
 func (c *content) scene() *render.Scene { return c.scenes[c.gen] }
 
-// publish makes gen, drawn as sc, the current content.
+// publish makes gen, drawn as sc, the current content, keeping the scenes
+// of the generations still kept.
 func (v *View) publish(gen uint64, sc *render.Scene) {
 	scenes := map[uint64]*render.Scene{gen: sc}
 	if old := v.content.Load(); old != nil {
-		for g, s := range old.scenes {
-			if g != gen {
+		for _, g := range v.gens {
+			if s, ok := old.scenes[g]; ok && g != gen {
 				scenes[g] = s
 			}
 		}
@@ -192,11 +196,9 @@ func New(at *atlas.Atlas, st *style.Style, opts ...Option) *View {
 		v.workers = 0
 	}
 	v.fit = &v.home
+	v.labels = &labeller{ready: v.requestRefresh, immediate: o.immediate}
 	v.newCache(o.cacheBytes)
 	v.setStyle(st)
-	if !o.immediate {
-		go v.warmText()
-	}
 	v.ExtendBaseWidget(v)
 	return v
 }
@@ -256,6 +258,11 @@ func (v *View) SetStyle(st *style.Style) {
 	v.Refresh()
 }
 
+// keptStyles is how many styles shown last keep their scene (and their
+// tiles a generation): enough to toggle a few layers back and forth, or to
+// return to an opacity, without rendering again.
+const keptStyles = 8
+
 func (v *View) setStyle(st *style.Style) {
 	v.style = st
 	key := fingerprint(st)
@@ -264,6 +271,11 @@ func (v *View) setStyle(st *style.Style) {
 		v.nextGen++
 		gen = v.nextGen
 		v.gens[key] = gen
+	}
+	v.recent = append(slices.DeleteFunc(v.recent, func(k string) bool { return k == key }), key)
+	if len(v.recent) > keptStyles {
+		delete(v.gens, v.recent[0])
+		v.recent = v.recent[1:]
 	}
 	v.publish(gen, v.atlas.Scene(st, v.lang))
 	// Failures are remembered per key; a new style deserves a fresh try.
@@ -368,19 +380,6 @@ func (v *View) resized(size fyne.Size) {
 	}
 }
 
-// warmSize is the view size, in logical pixels, New warms the text caches
-// for: a typical window.
-var warmSize = orb.Point{1280, 800}
-
-// warmText places the labels of the home view, at a typical size, once
-// and throws them away: it loads the fonts and renders the common label
-// bitmaps into the text caches while the window is being set up, so that
-// placing the first frame's labels is quick.
-func (v *View) warmText() {
-	vp := viewport.New(v.home.Center(), 0, warmSize[0], warmSize[1], 1).Fit(v.home, FitPadding)
-	_, _ = render.Labels(context.Background(), v.content.Load().scene(), vp) // only the side effect on the caches counts
-}
-
 // renderTile is the scheduler's render function: the geometry of one
 // tile, on a worker goroutine.
 func (v *View) renderTile(ctx context.Context, k tile.Key) (*image.RGBA, error) {
@@ -398,7 +397,11 @@ func (v *View) renderTile(ctx context.Context, k tile.Key) (*image.RGBA, error) 
 
 // tileReady is the scheduler's callback, on a worker goroutine: it asks
 // for one refresh however many tiles land before the UI gets to it.
-func (v *View) tileReady(tile.Key) {
+func (v *View) tileReady(tile.Key) { v.requestRefresh() }
+
+// requestRefresh asks, from any goroutine, for one refresh of the view on
+// the UI goroutine, however many requests come before it runs.
+func (v *View) requestRefresh() {
 	if v.refreshQueued.CompareAndSwap(false, true) {
 		fyne.Do(func() {
 			v.refreshQueued.Store(false)

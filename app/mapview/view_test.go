@@ -3,9 +3,11 @@ package mapview_test
 import (
 	"context"
 	"image"
+	"image/draw"
 	"math"
 	"sync"
 	"testing"
+	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
@@ -315,6 +317,50 @@ func TestView_golden(t *testing.T) {
 	}
 }
 
+// TestView_backgroundRendering draws the map the way the app does, tiles
+// and labels made on other goroutines (run it with -race), and checks that
+// the frame it settles on is the one immediate rendering draws.
+func TestView_backgroundRendering(t *testing.T) {
+	test.NewTempApp(t)
+	at, err := loadAtlas()
+	if err != nil {
+		t.Fatal(err)
+	}
+	v := mapview.New(at, at.Style.Clone(), mapview.WithWorkers(2))
+	t.Cleanup(v.Close)
+	win := test.NewTempWindow(t, v)
+	win.SetPadded(false)
+	win.Resize(fyne.NewSize(320, 200))
+	framed := make(chan struct{})
+	v.OnFirstFrame = func() { close(framed) }
+	deadline := time.After(30 * time.Second)
+	for done := false; !done; {
+		win.Canvas().Capture()
+		select {
+		case <-framed:
+			done = true
+		case <-deadline:
+			t.Fatal("no complete frame after 30 s")
+		case <-time.After(20 * time.Millisecond):
+		}
+	}
+	// Tiles are all there; the labels follow, placed on their own goroutine.
+	want, err := imgtest.Read("testdata/map_320x200.png")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for start := time.Now(); ; time.Sleep(20 * time.Millisecond) {
+		got := capture(win)
+		if imgtest.Diff(toRGBA(got), want) == "" {
+			return
+		}
+		if time.Since(start) > 30*time.Second {
+			imgtest.Assert(t, "map_320x200", got)
+			return
+		}
+	}
+}
+
 func TestView_languageChangesOnlyTheLabels(t *testing.T) {
 	v, win := newView(t, 480, 300)
 	english := capture(win)
@@ -353,6 +399,16 @@ func TestView_setStyleRedraws(t *testing.T) {
 }
 
 func capture(win fyne.Window) image.Image { return win.Canvas().Capture() }
+
+// toRGBA returns an image as *image.RGBA.
+func toRGBA(img image.Image) *image.RGBA {
+	if rgba, ok := img.(*image.RGBA); ok {
+		return rgba
+	}
+	out := image.NewRGBA(img.Bounds())
+	draw.Draw(out, out.Rect, img, img.Bounds().Min, draw.Src)
+	return out
+}
 
 // differing counts the pixels that differ between two images of one size.
 func differing(a, b image.Image) int {
