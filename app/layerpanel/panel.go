@@ -17,9 +17,11 @@
 package layerpanel
 
 import (
+	"image/color"
 	"slices"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
@@ -71,12 +73,19 @@ func New(at *atlas.Atlas, st *style.Style) *Panel {
 	return p
 }
 
+// MinWidth is the narrowest the panel gets, in logical pixels: room for a
+// row's buttons and a title of a dozen letters a line, long titles
+// wrapping onto more lines. A narrow window shrinks the map instead.
+const MinWidth = 250
+
 // CreateRenderer is a private method to Fyne which links this widget to
 // its renderer.
 func (p *Panel) CreateRenderer() fyne.WidgetRenderer {
 	title := widget.NewLabelWithStyle(i18n.T("layers.title"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	title.SizeName = theme.SizeNameSubHeadingText
-	return widget.NewSimpleRenderer(container.NewBorder(title, nil, nil, nil, p.scroll))
+	width := canvas.NewRectangle(color.Transparent)
+	width.SetMinSize(fyne.NewSize(MinWidth, 0))
+	return widget.NewSimpleRenderer(container.NewStack(width, container.NewBorder(title, nil, nil, nil, p.scroll)))
 }
 
 // Style returns the style as the panel last changed it.

@@ -50,7 +50,7 @@ func newLayerRow(p *Panel, l *style.Layer, expanded bool) *layerRow {
 	}
 
 	r.title = widget.NewLabel(l.Title)
-	r.title.Truncation = fyne.TextTruncateEllipsis
+	r.title.Wrapping = fyne.TextWrapWord
 
 	r.expand = widget.NewButtonWithIcon("", nil, func() {
 		r.setExpanded(!r.expanded)

@@ -4,10 +4,10 @@
 //
 // Usage:
 //
-//	ecoatlas [--lang TAG] [--timings] [--smoke-seconds N]
+//	ecoatlas [--lang TAG] [--size WxH] [--timings] [--smoke-seconds N]
 //
 // --lang sets the language of the map labels (the toolbar switches it
-// later). --timings prints, once, the time from process start to the
+// later); --size the window's starting size in logical pixels (1400x900). --timings prints, once, the time from process start to the
 // first map frame made of rendered tiles and the time loading the data
 // took. --smoke-seconds quits the app N seconds after that first frame,
 // for smoke tests under Xvfb.
@@ -74,8 +74,13 @@ func run(args []string, stdout, stderr io.Writer) error {
 	timings := flags.Bool("timings", false, "print the time to the first map frame and the data load time, once")
 	smoke := flags.Float64("smoke-seconds", 0, "quit `N` seconds after the first map frame (0: run until closed)")
 	lang := flags.String("lang", "en", "map label `language`: en, ru, kk, ky, tg, tk or uz")
+	size := flags.String("size", "1400x900", "window `size` in logical pixels, WIDTHxHEIGHT")
 	if err := flags.Parse(args); err != nil {
 		return err
+	}
+	var width, height float32
+	if n, err := fmt.Sscanf(*size, "%fx%f", &width, &height); n != 2 || err != nil || width < 200 || height < 200 {
+		return fmt.Errorf("--size %q: want WIDTHxHEIGHT in logical pixels, each at least 200", *size)
 	}
 	if os.Getenv("GOGC") == "" {
 		debug.SetGCPercent(gcPercent)
@@ -101,7 +106,7 @@ func run(args []string, stdout, stderr io.Writer) error {
 	a.SetIcon(icon)
 	w := a.NewWindow("") // the shell sets the title
 	w.SetIcon(icon)
-	w.Resize(fyne.NewSize(1400, 900))
+	w.Resize(fyne.NewSize(width, height))
 	s := shell.New(a, w, at, at.Style.Clone(), shell.WithLanguage(*lang))
 	defer s.Close()
 	s.Map().OnFirstFrame = func() {
