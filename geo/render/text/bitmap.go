@@ -7,7 +7,7 @@ import (
 
 // bitmapCacheBytes bounds the cache of rendered labels: a frame shows a few
 // hundred of a few kilobytes each, so this keeps several frames' worth.
-const bitmapCacheBytes = 12 << 20
+const bitmapCacheBytes = 6 << 20
 
 // bitmapKey identifies a rendered label. path is empty for straight labels
 // and encodes the glyph placement of labels along a line.
