@@ -62,22 +62,30 @@ func Graticule(id tilepack.ID, bg color.NRGBA, step float64) []byte {
 	return encodePNG(img)
 }
 
-// Gradient returns a PNG tile whose red channel grows smoothly from west
-// to east and green from north to south over the region 40°–90° E,
-// 30°–60° N (clamped outside), and blue is 128: a drawing that resamples
-// it coarsely shows steps where the true picture has none.
-func Gradient(id tilepack.ID) []byte {
+// WavePeriod is the period of Waves, in world units: 64 pixels of a
+// zoom-5 tile.
+const WavePeriod = 64.0 / (256 << 5)
+
+// Wave returns the value of Waves' red channel at a world x (and of its
+// green channel at a world y), before rounding: 128 ± 120 along a sine of
+// period WavePeriod.
+func Wave(world float64) float64 {
+	return 128 + 120*math.Sin(2*math.Pi*world/WavePeriod)
+}
+
+// Waves returns a PNG tile whose red channel is Wave of the world x of
+// each pixel's centre, green Wave of its world y, and blue 128. At zoom 5
+// neighbouring pixels differ by up to 12 levels, so a drawing that
+// magnifies the tile without interpolating shows steps where the true
+// picture has none, and one that resamples it coarsely strays from Wave.
+func Waves(id tilepack.ID) []byte {
 	img := image.NewNRGBA(image.Rect(0, 0, TileSize, TileSize))
-	x0, x1 := mercator.X(40), mercator.X(90)
-	y0, y1 := mercator.Y(60), mercator.Y(30)
 	n := math.Exp2(float64(id.Z))
 	for py := range TileSize {
-		wy := (float64(id.Y) + (float64(py)+0.5)/TileSize) / n
-		g := min(max((wy-y0)/(y1-y0), 0), 1)
+		g := Wave((float64(id.Y) + (float64(py)+0.5)/TileSize) / n)
 		for px := range TileSize {
-			wx := (float64(id.X) + (float64(px)+0.5)/TileSize) / n
-			r := min(max((wx-x0)/(x1-x0), 0), 1)
-			img.SetNRGBA(px, py, color.NRGBA{uint8(math.Round(r * 255)), uint8(math.Round(g * 255)), 128, 255})
+			r := Wave((float64(id.X) + (float64(px)+0.5)/TileSize) / n)
+			img.SetNRGBA(px, py, color.NRGBA{uint8(math.Round(r)), uint8(math.Round(g)), 128, 255})
 		}
 	}
 	return encodePNG(img)
@@ -120,7 +128,7 @@ func Vector(id tilepack.ID, layers map[string][]*geojson.Feature, names []string
 			if g == nil || isEmpty(g) {
 				continue
 			}
-			c := geojson.NewFeature(g)
+			c := geojson.NewFeature(orient(g))
 			c.ID, c.Properties = f.ID, f.Properties
 			l.Features = append(l.Features, c)
 		}
@@ -136,6 +144,29 @@ func Vector(id tilepack.ID, layers map[string][]*geojson.Feature, names []string
 		panic(fmt.Sprintf("tiletest: tile %v: %v", id, err))
 	}
 	return data
+}
+
+// orient winds polygon rings as the MVT specification wants them in tile
+// coordinates (y down): outer rings with a positive area (clockwise on
+// screen), holes with a negative one. Lon/lat rings wound the RFC 7946
+// way come out the other way round once y is flipped.
+func orient(g orb.Geometry) orb.Geometry {
+	polygon := func(p orb.Polygon) {
+		for i, r := range p {
+			if want := i == 0; (r.Orientation() == orb.CCW) != want {
+				r.Reverse()
+			}
+		}
+	}
+	switch g := g.(type) {
+	case orb.Polygon:
+		polygon(g)
+	case orb.MultiPolygon:
+		for _, p := range g {
+			polygon(p)
+		}
+	}
+	return g
 }
 
 // isEmpty reports whether a clipped geometry has no points left.
