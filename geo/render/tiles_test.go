@@ -15,10 +15,10 @@ import (
 
 	"github.com/ecoatlas/ecoatlas/geo/atlas"
 	"github.com/ecoatlas/ecoatlas/geo/imgtest"
-	"github.com/ecoatlas/ecoatlas/geo/internal/tiletest"
 	"github.com/ecoatlas/ecoatlas/geo/render"
 	"github.com/ecoatlas/ecoatlas/geo/style"
 	"github.com/ecoatlas/ecoatlas/geo/tilepack"
+	"github.com/ecoatlas/ecoatlas/geo/tilepack/tiletest"
 	"github.com/ecoatlas/ecoatlas/geo/viewport"
 	"github.com/paulmach/orb"
 )

@@ -10,8 +10,8 @@ import (
 	"path/filepath"
 	"testing"
 
-	"github.com/ecoatlas/ecoatlas/geo/internal/tiletest"
 	"github.com/ecoatlas/ecoatlas/geo/tilepack"
+	"github.com/ecoatlas/ecoatlas/geo/tilepack/tiletest"
 )
 
 // The fixtures in testdata are small packages made from package tiletest:

@@ -17,8 +17,8 @@ import (
 	"sync"
 	"testing"
 
-	"github.com/ecoatlas/ecoatlas/geo/internal/tiletest"
 	"github.com/ecoatlas/ecoatlas/geo/tilepack"
+	"github.com/ecoatlas/ecoatlas/geo/tilepack/tiletest"
 	"github.com/paulmach/orb"
 )
 

@@ -9,9 +9,9 @@ import (
 	"os"
 	"path/filepath"
 
-	"github.com/ecoatlas/ecoatlas/geo/internal/tiletest"
 	"github.com/ecoatlas/ecoatlas/geo/tilepack"
 	"github.com/ecoatlas/ecoatlas/geo/tilepack/fetch"
+	"github.com/ecoatlas/ecoatlas/geo/tilepack/tiletest"
 	"github.com/paulmach/orb"
 )
 

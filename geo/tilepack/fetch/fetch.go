@@ -196,7 +196,7 @@ func (t *Template) Format() tilepack.Format {
 func (t *Template) URL(id tilepack.ID) string {
 	r := []string{
 		"{z}", strconv.Itoa(id.Z), "{x}", strconv.Itoa(id.X),
-		"{y}", strconv.Itoa(id.Y), "{-y}", strconv.Itoa((1<<id.Z)-1-id.Y),
+		"{y}", strconv.Itoa(id.Y), "{-y}", strconv.Itoa((1 << id.Z) - 1 - id.Y),
 	}
 	if len(t.subdomains) > 0 {
 		r = append(r, "{s}", t.subdomains[(id.X+id.Y)%len(t.subdomains)])

@@ -16,9 +16,9 @@ import (
 	"testing"
 	"time"
 
-	"github.com/ecoatlas/ecoatlas/geo/internal/tiletest"
 	"github.com/ecoatlas/ecoatlas/geo/tilepack"
 	"github.com/ecoatlas/ecoatlas/geo/tilepack/fetch"
+	"github.com/ecoatlas/ecoatlas/geo/tilepack/tiletest"
 	"github.com/paulmach/orb"
 )
 
