@@ -83,7 +83,7 @@ func Load(ctx context.Context, st *style.Style, fsys fs.FS) (*Atlas, error) {
 		a.Close()
 		return nil, errs[0]
 	}
-	if err := a.checkTileLayers(st); err != nil {
+	if err := a.bindTiles(st); err != nil {
 		a.Close()
 		return nil, err
 	}

@@ -23,10 +23,17 @@ func loadTiles(fsys fs.FS, id string, def style.Source) (*Source, error) {
 	return &Source{ID: id, Path: def.Path, Tiles: tilepack.NewTiles(a, 0)}, nil
 }
 
-// checkTileLayers checks the layers of a style that draw tile packages:
-// a layer on a vector package names one of its layers (when the package
-// lists them), and a layer on a raster package names none.
-func (a *Atlas) checkTileLayers(st *style.Style) error {
+// bindTiles checks the layers of a style that draw tile packages (a layer
+// on a vector package names one of its layers, when the package lists
+// them, and a layer on a raster package names none), and credits each
+// package the style gives no attribution with the package's own.
+func (a *Atlas) bindTiles(st *style.Style) error {
+	for id, def := range st.Sources {
+		if src := a.Sources[id]; src != nil && src.Tiles != nil && def.Attribution == "" {
+			def.Attribution = src.Tiles.Metadata().Attribution
+			st.Sources[id] = def
+		}
+	}
 	for _, l := range st.Layers {
 		src := a.Sources[l.Source]
 		if src == nil || src.Tiles == nil {

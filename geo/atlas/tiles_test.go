@@ -62,6 +62,13 @@ func TestLoad_tilePackages(t *testing.T) {
 	if md := sc.Layers[1].Tiles.Metadata(); md.Format != tilepack.FormatMVT {
 		t.Errorf("the vector package reads as %q", md.Format)
 	}
+	// The style's credit stands; a package without one gets its own.
+	if got := st.Sources["omt"].Attribution; got != "OMT" {
+		t.Errorf("the vector package is credited %q, want the style's %q", got, "OMT")
+	}
+	if got := st.Sources["grid"].Attribution; got != "© Graticule makers" {
+		t.Errorf("the raster package is credited %q, want its own attribution", got)
+	}
 
 	for _, tc := range []struct{ name, layers, want string }{
 		{"no source layer", `{"id": "x", "source": "omt", "rules": []}`, "say which of its layers"},

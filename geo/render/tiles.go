@@ -206,24 +206,6 @@ type rasterTiles struct {
 	size int
 }
 
-// transparent is the pixel where a raster package has no tile.
-var transparent [4]byte
-
-// pixel returns the 4 bytes of a mosaic pixel: in tile row tr and column
-// tc of the range (-1 outside it), at row ar of the tile and byte ac of
-// the row.
-func (rt *rasterTiles) pixel(tr, ar, tc, ac int) []byte {
-	if tr < 0 || tc < 0 {
-		return transparent[:]
-	}
-	img := rt.images[tr*(rt.r.MaxX-rt.r.MinX+1)+tc]
-	if img == nil {
-		return transparent[:]
-	}
-	o := ar*img.Stride + ac
-	return img.Pix[o : o+4 : o+4]
-}
-
 // floorDiv returns a/b rounded towards minus infinity, for b > 0.
 func floorDiv(a, b int) int {
 	q := a / b
@@ -235,9 +217,9 @@ func floorDiv(a, b int) int {
 
 // sample is a bilinear sample position along one axis of the mosaic of
 // a rasterTiles' tiles: for each of the two source pixels, the index of
-// its tile in the range (-1 outside it) and its place in the tile (its
-// byte offset in a row, or its row); and the weight of the second pixel,
-// out of 256.
+// its tile in the range (the range's width or height when outside it) and
+// its place in the tile (its byte offset in a row, or its row); and the
+// weight of the second pixel, out of 256.
 type sample struct {
 	tile0, at0, tile1, at1 int
 	w                      uint32
@@ -252,7 +234,7 @@ func samples(from, to int, scale, offset float64, z, lo, hi, size, bytes int) []
 	place := func(p int) (tile, at int) {
 		t := floorDiv(p, size)
 		if t < lo || t > hi {
-			return -1, 0
+			return hi - lo + 1, 0
 		}
 		return t - lo, (p - t*size) * bytes
 	}
@@ -282,28 +264,56 @@ func (d *drawer) rasterTiles(rt *rasterTiles, opacity float64) {
 	cols := samples(area.Min.X, area.Max.X, d.tr.kx, d.tr.ox, r.Z, r.MinX, r.MaxX, rt.size, 4)
 	rows := samples(area.Min.Y, area.Max.Y, d.tr.ky, d.tr.oy, r.Z, r.MinY, r.MaxY, rt.size, 1)
 	op := uint32(math.Round(min(opacity, 1) * 256))
+	// The two source rows of an output row, one slice per tile column
+	// of the range and a transparent one for beyond it.
+	perRow := r.MaxX - r.MinX + 1
+	blank := make([]byte, 4*rt.size)
+	upper, lower := make([][]byte, perRow+1), make([][]byte, perRow+1)
+	upper[perRow], lower[perRow] = blank, blank
+	sourceRow := func(tileRow, row, tileCol int) []byte {
+		if tileRow >= r.MaxY-r.MinY+1 {
+			return blank
+		}
+		img := rt.images[tileRow*perRow+tileCol]
+		if img == nil {
+			return blank
+		}
+		return img.Pix[row*img.Stride : row*img.Stride+4*rt.size]
+	}
 	for j, y := range rows {
+		for tc := range perRow {
+			upper[tc] = sourceRow(y.tile0, y.at0, tc)
+			lower[tc] = sourceRow(y.tile1, y.at1, tc)
+		}
+		wy := y.w
 		line := dst.Pix[dst.PixOffset(area.Min.X, area.Min.Y+j):][:4*len(cols)]
 		for i, x := range cols {
-			a, b := rt.pixel(y.tile0, y.at0, x.tile0, x.at0), rt.pixel(y.tile0, y.at0, x.tile1, x.at1)
-			c, e := rt.pixel(y.tile1, y.at1, x.tile0, x.at0), rt.pixel(y.tile1, y.at1, x.tile1, x.at1)
-			wx, wy := x.w, y.w
-			var src [4]uint32
-			for ch := range 4 {
+			a := upper[x.tile0][x.at0 : x.at0+4 : x.at0+4]
+			b := upper[x.tile1][x.at1 : x.at1+4 : x.at1+4]
+			c := lower[x.tile0][x.at0 : x.at0+4 : x.at0+4]
+			e := lower[x.tile1][x.at1 : x.at1+4 : x.at1+4]
+			wx := x.w
+			// Each channel: ×256 ×256 from the weights, ×256 from the
+			// opacity.
+			mix := func(ch int) uint32 {
 				top := uint32(a[ch])*(256-wx) + uint32(b[ch])*wx
 				bottom := uint32(c[ch])*(256-wx) + uint32(e[ch])*wx
-				// ×256 ×256 from the weights, ×256 from the opacity.
-				src[ch] = ((top*(256-wy) + bottom*wy) >> 8) * op >> 16
+				return ((top*(256-wy) + bottom*wy) >> 8) * op >> 16
 			}
-			if src[3] == 0 {
+			sa := mix(3)
+			if sa == 0 {
 				continue
 			}
 			px := line[4*i : 4*i+4 : 4*i+4]
-			inv := 255 - src[3]
-			px[0] = uint8(src[0] + (uint32(px[0])*inv+127)/255)
-			px[1] = uint8(src[1] + (uint32(px[1])*inv+127)/255)
-			px[2] = uint8(src[2] + (uint32(px[2])*inv+127)/255)
-			px[3] = uint8(src[3] + (uint32(px[3])*inv+127)/255)
+			if sa == 255 {
+				px[0], px[1], px[2], px[3] = uint8(mix(0)), uint8(mix(1)), uint8(mix(2)), 255
+				continue
+			}
+			inv := 255 - sa
+			px[0] = uint8(mix(0) + (uint32(px[0])*inv+127)/255)
+			px[1] = uint8(mix(1) + (uint32(px[1])*inv+127)/255)
+			px[2] = uint8(mix(2) + (uint32(px[2])*inv+127)/255)
+			px[3] = uint8(sa + (uint32(px[3])*inv+127)/255)
 		}
 	}
 }

@@ -15,7 +15,6 @@ import (
 	"github.com/ecoatlas/ecoatlas/geo/mercator"
 	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/encoding/mvt"
-	"github.com/paulmach/orb/project"
 	"golang.org/x/image/webp"
 )
 
@@ -163,9 +162,16 @@ func DecodeVector(data []byte, id ID) (*VectorTile, error) {
 			} else {
 				fid = id.String() + ":" + l.Name + "#" + strconv.Itoa(i+1)
 			}
+			// The decoder's geometry is new and the tile's own: it is
+			// projected in place.
+			if p, ok := f.Geometry.(orb.Point); ok {
+				f.Geometry = toLonLat(p)
+			} else {
+				projectInPlace(f.Geometry, toLonLat)
+			}
 			features = append(features, layer.Feature{
 				ID:         fid,
-				Geometry:   project.Geometry(f.Geometry, toLonLat),
+				Geometry:   f.Geometry,
 				Properties: layer.PropertiesFromMap(f.Properties),
 			})
 		}
@@ -189,6 +195,36 @@ func unmarshalMVT(data []byte) (layers mvt.Layers, err error) {
 		return nil, fmt.Errorf("%w: vector tile: %v", ErrCorrupt, err)
 	}
 	return layers, nil
+}
+
+// projectInPlace replaces every point of a geometry with fn of it; a
+// lone orb.Point, being a value, is left as it is.
+func projectInPlace(g orb.Geometry, fn func(orb.Point) orb.Point) {
+	points := func(ps []orb.Point) {
+		for i, p := range ps {
+			ps[i] = fn(p)
+		}
+	}
+	switch g := g.(type) {
+	case orb.MultiPoint:
+		points(g)
+	case orb.LineString:
+		points(g)
+	case orb.MultiLineString:
+		for _, l := range g {
+			points(l)
+		}
+	case orb.Polygon:
+		for _, r := range g {
+			points(r)
+		}
+	case orb.MultiPolygon:
+		for _, p := range g {
+			for _, r := range p {
+				points(r)
+			}
+		}
+	}
 }
 
 // countPoints returns the number of points of a geometry.
