@@ -3,6 +3,7 @@ package tilepack_test
 import (
 	"bytes"
 	"context"
+	"encoding/binary"
 	"flag"
 	"image/color"
 	"os"
@@ -159,5 +160,51 @@ func makeFixtures(t *testing.T) {
 	cmd := exec.Command("convert", png, "-define", "webp:lossless=true", filepath.Join("testdata", "tile.webp"))
 	if msg, err := cmd.CombinedOutput(); err != nil {
 		t.Fatalf("%v: %v\n%s", cmd, err, msg)
+	}
+}
+
+// TestPMTiles_cliLeafDirectories checks the reader on an archive big
+// enough for the go-pmtiles CLI to write leaf directories: 21 845 tiles
+// (zooms 0 to 7), each holding its own name. It needs the CLI, so it
+// runs only when $PMTILES names its binary.
+func TestPMTiles_cliLeafDirectories(t *testing.T) {
+	bin := os.Getenv("PMTILES")
+	if bin == "" {
+		t.Skip("set PMTILES to the go-pmtiles binary to run this test")
+	}
+	dir := t.TempDir()
+	src, out := filepath.Join(dir, "many.mbtiles"), filepath.Join(dir, "many.pmtiles")
+	var ids []tilepack.ID
+	for z := range 8 {
+		for x := range 1 << z {
+			for y := range 1 << z {
+				ids = append(ids, tilepack.ID{Z: z, X: x, Y: y})
+			}
+		}
+	}
+	md := tilepack.Metadata{Name: "many", Format: tilepack.FormatPNG, MinZoom: 0, MaxZoom: 7}
+	if err := tiletest.WriteMBTiles(src, md, ids, func(id tilepack.ID) []byte { return []byte(id.String()) }); err != nil {
+		t.Fatal(err)
+	}
+	if msg, err := exec.Command(bin, "convert", src, out).CombinedOutput(); err != nil {
+		t.Fatalf("convert: %v\n%s", err, msg)
+	}
+	raw, err := os.ReadFile(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if leaves := binary.LittleEndian.Uint64(raw[48:]); leaves == 0 {
+		t.Fatal("the CLI wrote no leaf directories")
+	}
+	p, err := tilepack.OpenPMTiles(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer p.Close()
+	for _, id := range ids {
+		data, err := p.Tile(context.Background(), id)
+		if err != nil || string(data) != id.String() {
+			t.Fatalf("tile %v: %q, %v", id, data, err)
+		}
 	}
 }
