@@ -318,16 +318,19 @@ func BenchmarkVectorTile_z10(b *testing.B) {
 			VectorLayers: []string{"landcover", "landuse", "water", "waterway", "transportation", "place"}}
 		archive := &memArchive{md: md, tiles: map[tilepack.ID][]byte{id: data}}
 		vp := viewport.ForTile(10, id.X, id.Y, 1)
+		at := &atlas.Atlas{Style: &style.Style{Background: style.Color{R: 0xf6, G: 0xf0, B: 0xe2, A: 0xff}}, Sources: map[string]*atlas.Source{}}
+		if _, err := at.AddTiles(context.Background(), "omt", tilepack.NewTiles(archive, 0), atlas.TileOptions{}); err != nil {
+			b.Fatal(err)
+		}
+		sc := at.Scene(at.Style, "en")
 		for _, workers := range []int{1, runtime.GOMAXPROCS(0)} {
 			b.Run(fmt.Sprintf("%s/workers=%d", density.name, workers), func(b *testing.B) {
 				for b.Loop() {
 					// A new cache each time: the tile is decoded every time.
 					tiles := tilepack.NewTiles(archive, 0)
-					at := &atlas.Atlas{Style: &style.Style{Background: style.Color{R: 0xf6, G: 0xf0, B: 0xe2, A: 0xff}}, Sources: map[string]*atlas.Source{}}
-					if _, err := at.AddTiles(context.Background(), "omt", tiles, atlas.TileOptions{}); err != nil {
-						b.Fatal(err)
+					for i := range sc.Layers {
+						sc.Layers[i].Tiles = tiles
 					}
-					sc := at.Scene(at.Style, "en")
 					img := image.NewRGBA(image.Rect(0, 0, vp.DeviceWidth(), vp.DeviceHeight()))
 					if err := render.GeometryParallel(context.Background(), sc, vp, img, workers); err != nil {
 						b.Fatal(err)
