@@ -104,9 +104,7 @@ func (p *plan) tilePackage(ctx context.Context, l *Layer, vp viewport.Viewport, 
 			return ctx.Err()
 		}
 		// A tile that fails is left out; l.Tiles lists it.
-		if img != nil && img.Rect.Dx() == img.Rect.Dy() && img.Rect.Dx() > 0 {
-			rt.images[i] = img
-		}
+		rt.images[i] = img
 		return nil
 	})
 	if err != nil {
@@ -122,7 +120,8 @@ func (p *plan) tilePackage(ctx context.Context, l *Layer, vp viewport.Viewport, 
 		return nil
 	}
 	// Tiles of another size than the first are left out rather than
-	// stretched: a package has one tile size.
+	// stretched: a package has one tile size, and mixing them is a fault
+	// of the package no viewer draws right.
 	for i, img := range rt.images {
 		if img != nil && img.Rect.Dx() != rt.size {
 			rt.images[i] = nil

@@ -47,8 +47,9 @@ func inflate(data []byte) ([]byte, error) {
 }
 
 // DecodeImage decodes a raster tile (PNG, JPEG or WebP, told apart by
-// their signatures) into premultiplied RGBA pixels. Images wider or
-// taller than MaxImageSide are refused before their pixels are decoded.
+// their signatures) into premultiplied RGBA pixels. Images that are not
+// square, or wider than MaxImageSide, are refused before their pixels are
+// decoded.
 func DecodeImage(data []byte) (*image.RGBA, error) {
 	var (
 		decode func(io.Reader) (image.Image, error)
@@ -68,8 +69,11 @@ func DecodeImage(data []byte) (*image.RGBA, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%w: %v", ErrCorrupt, err)
 	}
-	if cfg.Width <= 0 || cfg.Height <= 0 || cfg.Width > MaxImageSide || cfg.Height > MaxImageSide {
+	if cfg.Width > MaxImageSide || cfg.Height > MaxImageSide {
 		return nil, fmt.Errorf("%w: a %d×%d image", ErrTooLarge, cfg.Width, cfg.Height)
+	}
+	if cfg.Width != cfg.Height || cfg.Width <= 0 {
+		return nil, fmt.Errorf("%w: a %d×%d image is not a square tile", ErrCorrupt, cfg.Width, cfg.Height)
 	}
 	img, err := decode(bytes.NewReader(data))
 	if err != nil {

@@ -310,7 +310,9 @@ func TestDecodeImage(t *testing.T) {
 	png.Encode(&huge, image.NewGray(image.Rect(0, 0, 1, 1)))
 	b := huge.Bytes()
 	copy(b[16:24], []byte{0, 1, 0, 0, 0, 1, 0, 0}) // 65536 × 65536
-	for name, data := range map[string][]byte{"garbage": []byte("<html>rate limited</html>"), "huge": b, "truncated": rasterTile(id)[:60]} {
+	var oblong bytes.Buffer
+	png.Encode(&oblong, image.NewGray(image.Rect(0, 0, 256, 128)))
+	for name, data := range map[string][]byte{"garbage": []byte("<html>rate limited</html>"), "huge": b, "truncated": rasterTile(id)[:60], "oblong": oblong.Bytes()} {
 		_, err := tilepack.DecodeImage(data)
 		if !errors.Is(err, tilepack.ErrCorrupt) && !errors.Is(err, tilepack.ErrTooLarge) {
 			t.Errorf("%s: DecodeImage = %v, want ErrCorrupt or ErrTooLarge", name, err)

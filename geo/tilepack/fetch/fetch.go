@@ -512,6 +512,7 @@ type retryAfterError struct {
 	after  time.Duration
 }
 
+// Error says what the server answered and how long it asked to wait.
 func (e *retryAfterError) Error() string {
 	return fmt.Sprintf("HTTP %s (asked to wait %v)", e.status, e.after)
 }
