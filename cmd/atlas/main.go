@@ -4,10 +4,18 @@
 //	atlas render --out map.png [--size 1600x1000] [--scale 1|2]
 //	             [--bbox minlon,minlat,maxlon,maxlat | --center lon,lat --zoom z]
 //	             [--layers name,...|none] [--style file.json] [--add file.geojson ...]
+//	             [--tiles file.mbtiles|file.pmtiles ... [--tiles-below id] [--tiles-opacity 0..1]]
 //	             [--lang en|ru] [--timings]
+//	atlas tiles info FILE
+//	atlas tiles fetch --bbox minlon,minlat,maxlon,maxlat --zoom MIN-MAX --url TEMPLATE --out FILE.mbtiles
+//	             [--subdomains a,b,c] [--name TEXT] [--attribution TEXT] [--max-tiles N]
+//	             [--rate REQUESTS_PER_SECOND] [--concurrency N] [--dry-run]
 //
 // It exits with 0 on success, 2 on bad arguments and 1 when reading data
-// or writing the image fails, printing one line that says why.
+// or writing the image fails, printing one line that says why. "tiles
+// fetch" is the only command that uses the network; it exits with 1 when a
+// tile could not be had (the others are kept, and running it again fetches
+// only what is missing).
 package main
 
 import (

@@ -46,8 +46,9 @@ func usagef(format string, args ...any) error { return usageError{fmt.Sprintf(fo
 const usage = `usage: atlas render --out map.png [--size WxH] [--scale 1|2]
                     [--bbox minlon,minlat,maxlon,maxlat | --center lon,lat --zoom z]
                     [--layers id,...|none] [--style file.json] [--add file.geojson ...]
+                    [--tiles file.mbtiles|file.pmtiles ... [--tiles-below id] [--tiles-opacity 0..1]]
                     [--lang en|ru|kk|ky|tg|tk|uz] [--timings]
-`
+` + tilesUsage
 
 // run is the whole program; main only wires it to the process.
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
@@ -58,8 +59,11 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		}
 		return exitOK
 	}
+	if args[0] == "tiles" {
+		return tilesMain(ctx, args[1:], stdout, stderr)
+	}
 	if args[0] != "render" {
-		fmt.Fprintf(stderr, "atlas: unknown command %q (the only command is \"render\")\n", args[0])
+		fmt.Fprintf(stderr, "atlas: unknown command %q (the commands are \"render\" and \"tiles\")\n", args[0])
 		return exitUsage
 	}
 	err := renderCommand(ctx, args[1:], stdout)
@@ -88,6 +92,7 @@ type options struct {
 	adds      []string
 	lang      string
 	timings   bool
+	tiles     tileFlags
 }
 
 // multiFlag collects a flag given several times.
@@ -116,6 +121,7 @@ func parseOptions(args []string) (options, error) {
 	fl.Var(&adds, "add", "GeoJSON file to draw on top (repeatable)")
 	fl.StringVar(&lang, "lang", "en", "label language: a tag the style has names for (en, ru, kk, ky, tg, tk, uz)")
 	fl.BoolVar(&o.timings, "timings", false, "print a TIMING line with load, render and encode seconds")
+	o.tiles.register(fl)
 	if err := fl.Parse(args); err != nil {
 		return o, usageError{err.Error()}
 	}
@@ -168,7 +174,7 @@ func parseOptions(args []string) (options, error) {
 	}
 	o.adds = adds
 	o.lang = lang
-	return o, nil
+	return o, o.tiles.check()
 }
 
 func parseSize(s string) (float64, float64, error) {
@@ -226,6 +232,7 @@ func renderCommand(ctx context.Context, args []string, stdout io.Writer) error {
 	if err != nil {
 		return err
 	}
+	defer a.Close()
 	a.Style = st
 	for _, path := range o.adds {
 		v, err := decode.File(path)
@@ -235,6 +242,10 @@ func renderCommand(ctx context.Context, args []string, stdout io.Writer) error {
 		name := strings.TrimSuffix(filepath.Base(path), filepath.Ext(path))
 		a.AddVector(name, path, v)
 	}
+	packages, err := o.tiles.add(ctx, a)
+	if err != nil {
+		return err
+	}
 	loaded := time.Now()
 
 	vp := viewport.New(atlas.Region.Center(), 5, o.width, o.height, o.scale)
@@ -243,6 +254,8 @@ func renderCommand(ctx context.Context, args []string, stdout io.Writer) error {
 		vp = vp.Fit(*o.bbox, 0)
 	case o.center != nil:
 		vp = viewport.New(*o.center, o.zoom, o.width, o.height, o.scale)
+	case len(o.tiles.files) > 0:
+		vp = vp.Fit(packages, 0)
 	default:
 		vp = vp.Fit(atlas.Region, 0)
 	}
@@ -260,7 +273,7 @@ func renderCommand(ctx context.Context, args []string, stdout io.Writer) error {
 		fmt.Fprintf(stdout, "TIMING renderer=ecoatlas load_s=%.3f render_s=%.3f encode_s=%.3f\n",
 			loaded.Sub(start).Seconds(), rendered.Sub(loaded).Seconds(), done.Sub(rendered).Seconds())
 	}
-	return nil
+	return o.tiles.err()
 }
 
 // loadStyle returns the style to draw and the file system its source

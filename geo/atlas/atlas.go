@@ -20,6 +20,7 @@ import (
 	"github.com/ecoatlas/ecoatlas/geo/layer"
 	"github.com/ecoatlas/ecoatlas/geo/render"
 	"github.com/ecoatlas/ecoatlas/geo/style"
+	"github.com/ecoatlas/ecoatlas/geo/tilepack"
 	"github.com/paulmach/orb"
 )
 
@@ -34,6 +35,8 @@ type Source struct {
 	Path   string
 	Vector *layer.Vector
 	Relief *layer.Relief
+	// Tiles is an open tile package; Atlas.Close closes it.
+	Tiles *tilepack.Tiles
 }
 
 // Atlas is a style with all of its sources loaded.
@@ -73,15 +76,24 @@ func Load(ctx context.Context, st *style.Style, fsys fs.FS) (*Atlas, error) {
 	}
 	wg.Wait()
 	if err := ctx.Err(); err != nil {
+		a.Close()
 		return nil, err
 	}
 	if len(errs) > 0 {
+		a.Close()
 		return nil, errs[0]
+	}
+	if err := a.bindTiles(st); err != nil {
+		a.Close()
+		return nil, err
 	}
 	return a, nil
 }
 
 func loadSource(fsys fs.FS, id string, def style.Source) (*Source, error) {
+	if def.Kind == style.SourceMBTiles || def.Kind == style.SourcePMTiles {
+		return loadTiles(fsys, id, def)
+	}
 	data, err := fs.ReadFile(fsys, def.Path)
 	if err != nil {
 		return nil, fmt.Errorf("source %q: %w", id, err)
@@ -156,7 +168,7 @@ func (a *Atlas) Scene(st *style.Style, lang string) *render.Scene {
 		if src == nil {
 			continue
 		}
-		rl := render.Layer{Style: l, Relief: src.Relief}
+		rl := render.Layer{Style: l, Relief: src.Relief, Tiles: src.Tiles}
 		if src.Vector != nil {
 			rl.Features = src.Vector
 		}

@@ -41,6 +41,10 @@ func cellSize(c *style.Cluster, zoom float64) float64 {
 // the clusters, found among the points of every cell b touches, so that
 // every tile and label pass of a frame agrees on them.
 func search(ctx context.Context, l *Layer, b orb.Bound, zoom float64) ([]*layer.Feature, []cluster, error) {
+	if l.Tiles != nil {
+		features, err := searchTiles(ctx, l, b, zoom)
+		return features, nil, err
+	}
 	clustered := l.Style.ClusteredAt(zoom)
 	if clustered {
 		size := cellSize(l.Style.Cluster, zoom)

@@ -104,6 +104,11 @@ func (d *drawer) drawTile(ctx context.Context, p *plan, t int) error {
 			d.relief(l.Relief, l.Style.Opacity, l.Style.FadeAbove)
 			continue
 		}
+		if pl.raster != nil {
+			d.rasterTiles(pl.raster, l.Style.Opacity)
+			continue
+		}
+		d.canvas.Clip(pl.clip)
 		grouped := l.Style.Opacity < 1
 		if grouped {
 			d.canvas.PushGroup()

@@ -146,9 +146,15 @@ type plan struct {
 	layers       []plannedLayer
 }
 
-// plannedLayer is a visible layer with its features sorted into tiles.
+// plannedLayer is a visible layer with its features sorted into tiles,
+// or, for a tile package, one of its tiles.
 type plannedLayer struct {
 	layer *Layer
+	// clip, unless empty, is the area the features may be drawn on: the
+	// pixels of the vector tile they come from.
+	clip image.Rectangle
+	// raster holds the tiles of a raster package to draw.
+	raster *rasterTiles
 	// batches hold the projected geometry of the items.
 	batches []*projected
 	// items are the features to draw over each tile, tile after tile and
@@ -278,7 +284,13 @@ func newPlan(ctx context.Context, sc *Scene, vp viewport.Viewport, dst *image.RG
 		if err := ctx.Err(); err != nil {
 			return nil, err
 		}
-		if !l.Style.VisibleAt(vp.Zoom) || (l.Relief == nil && l.Features == nil) {
+		if !l.Style.VisibleAt(vp.Zoom) || (l.Relief == nil && l.Features == nil && l.Tiles == nil) {
+			continue
+		}
+		if l.Tiles != nil {
+			if err := p.tilePackage(ctx, l, vp, projectors); err != nil {
+				return nil, err
+			}
 			continue
 		}
 		pl := plannedLayer{layer: l}
@@ -300,9 +312,15 @@ func (p *plan) collect(ctx context.Context, pl *plannedLayer, query orb.Bound, p
 		return err
 	}
 	p.planClusters(pl, groups)
+	return p.sort(ctx, pl, features, projectors)
+}
+
+// sort projects features of a vector layer that have a rule and can show
+// on the image, and sorts them into tiles.
+func (p *plan) sort(ctx context.Context, pl *plannedLayer, features []*layer.Feature, projectors []projector) error {
 	pl.batches = make([]*projected, ceilDiv(len(features), batchSize))
 	batches := make([][]item, len(pl.batches))
-	err = parallel(ctx, len(projectors), len(pl.batches), func(w, i int) error {
+	err := parallel(ctx, len(projectors), len(pl.batches), func(w, i int) error {
 		batch := features[i*batchSize : min((i+1)*batchSize, len(features))]
 		pl.batches[i], batches[i] = p.project(&projectors[w], pl.layer.Style, batch, uint32(i))
 		return nil
@@ -488,7 +506,7 @@ func groundRadius(tr transform, at orb.Point, metres float64) float64 {
 func (p *plan) busiestFirst() []int {
 	items := make([]int32, len(p.tiles))
 	for _, pl := range p.layers {
-		if pl.layer.Relief != nil {
+		if pl.start == nil { // relief and raster tiles
 			continue
 		}
 		for t := range items {

@@ -69,11 +69,12 @@ func newCollector(sc *Scene, vp viewport.Viewport) *collector {
 	return c
 }
 
-// layers returns the scene's vector layers that show at the view's zoom.
+// layers returns the scene's vector layers (and tile packages) that show
+// at the view's zoom.
 func (c *collector) layers() []*Layer {
 	var out []*Layer
 	for i := range c.sc.Layers {
-		if l := &c.sc.Layers[i]; l.Features != nil && l.Style.VisibleAt(c.zoom) {
+		if l := &c.sc.Layers[i]; (l.Features != nil || l.Tiles != nil) && l.Style.VisibleAt(c.zoom) {
 			out = append(out, l)
 		}
 	}

@@ -5,6 +5,7 @@ import (
 
 	"github.com/ecoatlas/ecoatlas/geo/layer"
 	"github.com/ecoatlas/ecoatlas/geo/style"
+	"github.com/ecoatlas/ecoatlas/geo/tilepack"
 )
 
 // Scene is an immutable description of what to draw: the background and
@@ -21,11 +22,13 @@ type Scene struct {
 }
 
 // Layer is a style layer bound to its data: Features for vector layers,
-// Relief for a hillshade.
+// Relief for a hillshade, Tiles for a tile package (raster, or vector
+// tiles whose Style.SourceLayer it draws).
 type Layer struct {
 	Style    *style.Layer
 	Features layer.FeatureSource
 	Relief   *layer.Relief
+	Tiles    *tilepack.Tiles
 }
 
 // nameKeys returns the properties a label of a field tries, in order:

@@ -80,6 +80,10 @@ const (
 	// SourceHillshade is a grey shaded-relief image in plate carrée with a
 	// world file, multiplied over what is drawn below it.
 	SourceHillshade SourceKind = "hillshade"
+	// SourceMBTiles and SourcePMTiles are tile packages, raster or vector
+	// (see package tilepack).
+	SourceMBTiles SourceKind = "mbtiles"
+	SourcePMTiles SourceKind = "pmtiles"
 )
 
 // Source names where a layer's data comes from.
@@ -98,6 +102,8 @@ type Layer struct {
 	Title  string `json:"title"`
 	Group  string `json:"group,omitempty"`
 	Source string `json:"source"`
+	// SourceLayer is the layer of a vector tile package the layer draws.
+	SourceLayer string `json:"source_layer,omitempty"`
 	// Hidden layers start switched off.
 	Hidden bool `json:"hidden,omitempty"`
 	// PartOf names another layer this one belongs to: it is drawn in its
@@ -302,8 +308,10 @@ func (s *Style) Validate() error {
 		if src.Path == "" {
 			return fmt.Errorf("style: source %q has no path", id)
 		}
-		if src.Kind != SourceVector && src.Kind != SourceHillshade {
-			return fmt.Errorf("style: source %q: kind %q is not %q or %q", id, src.Kind, SourceVector, SourceHillshade)
+		switch src.Kind {
+		case SourceVector, SourceHillshade, SourceMBTiles, SourcePMTiles:
+		default:
+			return fmt.Errorf("style: source %q: kind %q is not %q, %q, %q or %q", id, src.Kind, SourceVector, SourceHillshade, SourceMBTiles, SourcePMTiles)
 		}
 	}
 	for i := range s.Layers {

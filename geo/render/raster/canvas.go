@@ -18,6 +18,10 @@ type Canvas struct {
 	groups []group
 	// spare holds group buffers of dst's size, transparent, for reuse.
 	spare []*image.RGBA
+	// clip, unless empty, is the only area drawing may change; clipped
+	// is the view of the current target through it.
+	clip    image.Rectangle
+	clipped image.RGBA
 
 	painter painter
 	symbols symbolCache
@@ -38,8 +42,9 @@ func New(dst *image.RGBA) *Canvas {
 }
 
 // Reset points the canvas at a new destination image, keeping its buffers
-// and its symbol cache, and discards any open groups.
+// and its symbol cache, and discards any open groups and the clip.
 func (c *Canvas) Reset(dst *image.RGBA) {
+	c.clip = image.Rectangle{}
 	for _, g := range c.groups {
 		c.releaseGroup(g)
 	}
@@ -98,12 +103,31 @@ func (c *Canvas) DrawBitmap(b Bitmap, origin image.Point) {
 	c.touch(area)
 }
 
-// target returns the image drawing goes to: the top group, or dst.
+// Clip restricts drawing, in groups too, to the pixels of r (in the
+// destination's coordinates) until the next Clip or Reset; the empty
+// rectangle lifts the restriction. Tiled data uses it to draw each tile's
+// features only over that tile, so that the edges where a tile's
+// geometry was cut never show.
+func (c *Canvas) Clip(r image.Rectangle) { c.clip = r }
+
+// target returns the image drawing goes to: the top group, or dst, seen
+// through the clip.
 func (c *Canvas) target() *image.RGBA {
+	img := c.dst
 	if n := len(c.groups); n > 0 {
-		return c.groups[n-1].img
+		img = c.groups[n-1].img
 	}
-	return c.dst
+	if c.clip.Empty() {
+		return img
+	}
+	// A sub-image without SubImage's allocation: target is called for
+	// every shape.
+	r := c.clip.Intersect(img.Rect)
+	c.clipped = image.RGBA{Stride: img.Stride, Rect: r}
+	if !r.Empty() {
+		c.clipped.Pix = img.Pix[img.PixOffset(r.Min.X, r.Min.Y):]
+	}
+	return &c.clipped
 }
 
 // touch records that pixels in area of the current target were drawn.

@@ -610,3 +610,46 @@ func TestDashedRingJoinsAtItsStart(t *testing.T) {
 		t.Errorf("pixel (32, 10) in a gap = %v, want it empty", got)
 	}
 }
+
+func TestClipConfinesDrawing(t *testing.T) {
+	bg := color.NRGBA{0xff, 0xff, 0xff, 0xff}
+	col := color.NRGBA{0x1f, 0x4e, 0x79, 0xff}
+	clip := image.Rect(10, 5, 30, 15)
+	draw := func(c *raster.Canvas, grouped bool) {
+		var p raster.Path
+		ring(&p, square(0, 0, 40, true)...)
+		if grouped {
+			c.PushGroup()
+		}
+		c.Fill(&p, col, raster.EvenOdd)
+		p.Reset()
+		p.MoveTo(0, 10)
+		p.LineTo(40, 10)
+		c.Stroke(&p, raster.Stroke{Color: color.NRGBA{0xc0, 0, 0, 0xff}, Width: 3})
+		c.Symbol(20, 10, raster.Symbol{Shape: raster.Circle, Size: 30, Fill: col})
+		if grouped {
+			c.PopGroup(1)
+		}
+	}
+	for _, grouped := range []bool{false, true} {
+		c, img := newCanvas(40, 20, bg)
+		c.Clip(clip)
+		draw(c, grouped)
+		for y := range 20 {
+			for x := range 40 {
+				inside := image.Pt(x, y).In(clip)
+				if got := img.RGBAAt(x, y); inside == (got == over(bg, color.NRGBA{})) {
+					t.Fatalf("grouped %v: pixel (%d, %d) = %v; inside the clip: %v", grouped, x, y, got, inside)
+				}
+			}
+		}
+		// Reset lifts the clip.
+		c.Reset(img)
+		var p raster.Path
+		ring(&p, square(0, 0, 40, true)...)
+		c.Fill(&p, col, raster.EvenOdd)
+		if got := img.RGBAAt(2, 2); got != over(bg, col) {
+			t.Errorf("after Reset, pixel (2, 2) = %v, want the fill", got)
+		}
+	}
+}
