@@ -78,8 +78,9 @@ func DefaultOptions() Options {
 	return Options{MinPopulation: DefaultMinPopulation, WidthKm: DefaultWidthKm, Density: DefaultDensity}
 }
 
-// check reports options out of range.
-func (o Options) check() error {
+// Check returns an error wrapping [ErrOptions] that says which option is
+// out of range, or nil.
+func (o Options) Check() error {
 	switch {
 	case !(o.MinPopulation >= 0) || math.IsInf(o.MinPopulation, 0):
 		return fmt.Errorf("%w: minimum population %v must be a number ≥ 0", ErrOptions, o.MinPopulation)
@@ -134,7 +135,7 @@ type Belt struct {
 // [ErrOptions]; a city that cannot be buffered (a position that is not a
 // longitude/latitude) gives an error naming it.
 func Plan(ctx context.Context, cities []City, o Options) ([]Belt, error) {
-	if err := o.check(); err != nil {
+	if err := o.Check(); err != nil {
 		return nil, err
 	}
 	var chosen []City
