@@ -5,6 +5,12 @@
 //	             [--bbox minlon,minlat,maxlon,maxlat | --center lon,lat --zoom z]
 //	             [--layers name,...|none] [--style file.json] [--add file.geojson ...]
 //	             [--lang en|ru] [--timings]
+//	atlas clauses [--json]
+//	atlas belts --out belts.geojson [--min-pop N] [--km K] [--density D]
+//	            [--countries KAZ,KGZ,TJK,TKM,UZB|all]
+//
+// "clauses" lists the declaration's clauses with their links to the map;
+// "belts" plans the green belts of clause 17.
 //
 // It exits with 0 on success, 2 on bad arguments and 1 when reading data
 // or writing the image fails, printing one line that says why.

@@ -47,7 +47,17 @@ const usage = `usage: atlas render --out map.png [--size WxH] [--scale 1|2]
                     [--bbox minlon,minlat,maxlon,maxlat | --center lon,lat --zoom z]
                     [--layers id,...|none] [--style file.json] [--add file.geojson ...]
                     [--lang en|ru|kk|ky|tg|tk|uz] [--timings]
+       atlas clauses [--json]
+       atlas belts --out belts.geojson [--min-pop N] [--km K] [--density D] [--countries codes|all]
 `
+
+// commands are atlas's subcommands by name, each given the arguments
+// after its name.
+var commands = map[string]func(ctx context.Context, args []string, stdout io.Writer) error{
+	"render":  renderCommand,
+	"clauses": clausesCommand,
+	"belts":   beltsCommand,
+}
 
 // run is the whole program; main only wires it to the process.
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
@@ -58,11 +68,12 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		}
 		return exitOK
 	}
-	if args[0] != "render" {
-		fmt.Fprintf(stderr, "atlas: unknown command %q (the only command is \"render\")\n", args[0])
+	command, ok := commands[args[0]]
+	if !ok {
+		fmt.Fprintf(stderr, "atlas: unknown command %q (the commands are %s)\n", args[0], strings.Join(slices.Sorted(maps.Keys(commands)), ", "))
 		return exitUsage
 	}
-	err := renderCommand(ctx, args[1:], stdout)
+	err := command(ctx, args[1:], stdout)
 	if err == nil {
 		return exitOK
 	}
