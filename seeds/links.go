@@ -216,6 +216,20 @@ func (l Links) ClausesAt(layer, id string) []int {
 	return out
 }
 
+// LayerIDs returns every style layer the links name, each once, in the
+// order they are first named.
+func (l Links) LayerIDs() []string {
+	var out []string
+	for _, c := range l.Clauses {
+		for _, id := range c.Layers {
+			if !slices.Contains(out, id) {
+				out = append(out, id)
+			}
+		}
+	}
+	return out
+}
+
 // CatalogueKeys returns every key of the app's string catalogue that the
 // links need: each clause's title, each theme and each focus, in that
 // order.

@@ -166,6 +166,18 @@ func TestLinks_ClausesAt(t *testing.T) {
 	}
 }
 
+func TestLinks_LayerIDs(t *testing.T) {
+	got := embeddedLinks(t).LayerIDs()
+	if len(got) < 10 || got[0] != "lakes" || !slices.Contains(got, "tailings") || !slices.Contains(got, "glaciers") {
+		t.Errorf("LayerIDs() = %v", got)
+	}
+	for i, id := range got {
+		if slices.Contains(got[:i], id) {
+			t.Errorf("LayerIDs() names %q twice", id)
+		}
+	}
+}
+
 func TestThemes(t *testing.T) {
 	themes := seeds.Themes()
 	if len(themes) < 13 {
