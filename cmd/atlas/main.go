@@ -4,12 +4,14 @@
 //	atlas render --out map.png [--size 1600x1000] [--scale 1|2]
 //	             [--bbox minlon,minlat,maxlon,maxlat | --center lon,lat --zoom z]
 //	             [--layers name,...|none] [--style file.json] [--add file.geojson ...]
-//	             [--lang en|ru] [--timings]
+//	             [--lang en|ru] [--clause N] [--timings]
 //	atlas clauses [--json]
 //	atlas belts --out belts.geojson [--min-pop N] [--km K] [--density D]
 //	            [--countries KAZ,KGZ,TJK,TKM,UZB|all]
 //
-// "clauses" lists the declaration's clauses with their links to the map;
+// "render --clause N" highlights what clause N of the declaration speaks
+// of, veils the rest and sets its badges, fitted to its places unless a
+// view is given; "clauses" lists the clauses with their links to the map;
 // "belts" plans the green belts of clause 17.
 //
 // It exits with 0 on success, 2 on bad arguments and 1 when reading data

@@ -46,7 +46,7 @@ func usagef(format string, args ...any) error { return usageError{fmt.Sprintf(fo
 const usage = `usage: atlas render --out map.png [--size WxH] [--scale 1|2]
                     [--bbox minlon,minlat,maxlon,maxlat | --center lon,lat --zoom z]
                     [--layers id,...|none] [--style file.json] [--add file.geojson ...]
-                    [--lang en|ru|kk|ky|tg|tk|uz] [--timings]
+                    [--lang en|ru|kk|ky|tg|tk|uz] [--clause N] [--timings]
        atlas clauses [--json]
        atlas belts --out belts.geojson [--min-pop N] [--km K] [--density D] [--countries codes|all]
 `
@@ -99,6 +99,7 @@ type options struct {
 	adds      []string
 	lang      string
 	timings   bool
+	clause    int
 }
 
 // multiFlag collects a flag given several times.
@@ -127,6 +128,7 @@ func parseOptions(args []string) (options, error) {
 	fl.Var(&adds, "add", "GeoJSON file to draw on top (repeatable)")
 	fl.StringVar(&lang, "lang", "en", "label language: a tag the style has names for (en, ru, kk, ky, tg, tk, uz)")
 	fl.BoolVar(&o.timings, "timings", false, "print a TIMING line with load, render and encode seconds")
+	fl.IntVar(&o.clause, "clause", 0, "declaration clause to highlight, with its badges, fitted to its places")
 	if err := fl.Parse(args); err != nil {
 		return o, usageError{err.Error()}
 	}
@@ -212,6 +214,9 @@ func renderCommand(ctx context.Context, args []string, stdout io.Writer) error {
 	o, err := parseOptions(args)
 	if err != nil {
 		return err
+	}
+	if o.clause != 0 {
+		return renderClause(ctx, o, stdout)
 	}
 	// Loading makes many short-lived objects and keeps most of them; a
 	// lazier collector saves a good share of the load time of big files.
