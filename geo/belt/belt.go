@@ -41,6 +41,7 @@ import (
 	"github.com/ecoatlas/ecoatlas/geo/geodesic"
 	"github.com/ecoatlas/ecoatlas/geo/layer"
 	"github.com/ecoatlas/ecoatlas/geo/overlay"
+	"github.com/ecoatlas/ecoatlas/geo/style"
 	"github.com/paulmach/orb"
 )
 
@@ -314,6 +315,22 @@ func Features(belts []Belt) []layer.Feature {
 		out[i] = b.Feature()
 	}
 	return out
+}
+
+// StyleLayer returns a style layer that draws belts from a source of
+// [Features]: a translucent green ring with a darker green edge, so the
+// map shows through, in the Declaration group of the layer panel.
+func StyleLayer(id, title, source string) style.Layer {
+	return style.Layer{
+		ID: id, Title: title, Group: "Declaration", Source: source, Opacity: 1, MaxZoom: 24,
+		Note: "A planning layer: rings of the chosen width beyond each city's built-up core, not existing forests.",
+		Rules: []style.Rule{{
+			Legend:  "Green belt (planned)",
+			MaxZoom: 24,
+			Fill:    style.Color{R: 0x3f, G: 0x9b, B: 0x4a, A: 0x66},
+			Stroke:  &style.Stroke{Color: style.Color{R: 0x25, G: 0x6d, B: 0x2f, A: 0xd0}, Width: style.Const(0.8)},
+		}},
+	}
 }
 
 // Cities returns the point features among features that carry a

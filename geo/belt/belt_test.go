@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"image/color"
 	"io/fs"
 	"math"
 	"slices"
@@ -15,6 +16,8 @@ import (
 	"github.com/ecoatlas/ecoatlas/geo/decode"
 	"github.com/ecoatlas/ecoatlas/geo/geodesic"
 	"github.com/ecoatlas/ecoatlas/geo/layer"
+	"github.com/ecoatlas/ecoatlas/geo/render"
+	"github.com/ecoatlas/ecoatlas/geo/viewport"
 	"github.com/paulmach/orb"
 )
 
@@ -259,6 +262,41 @@ func TestCities(t *testing.T) {
 	got := belt.Cities(features, "pop", "name")
 	if len(got) != 1 || got[0] != (belt.City{ID: "a", Name: "A", Population: 5, At: orb.Point{1, 2}}) {
 		t.Errorf("Cities = %+v", got)
+	}
+}
+
+// TestStyleLayer draws Tashkent's belt with its style layer: green in the
+// ring, the map's background in the core and beyond.
+func TestStyleLayer(t *testing.T) {
+	tashkent := belt.City{ID: "tashkent", Name: "Tashkent", Population: 2_184_000, At: orb.Point{69.29299, 41.31365}}
+	belts, err := belt.Plan(context.Background(), []belt.City{tashkent}, belt.DefaultOptions())
+	if err != nil {
+		t.Fatal(err)
+	}
+	l := belt.StyleLayer("green_belts", "Green belts", "green_belts")
+	sc := &render.Scene{
+		Background: color.NRGBA{0xff, 0xff, 0xff, 0xff},
+		Layers:     []render.Layer{{Style: &l, Features: layer.NewVector(belt.Features(belts))}},
+	}
+	vp := viewport.New(tashkent.At, 8, 400, 400, 1)
+	img, err := render.Frame(context.Background(), sc, vp)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b := belts[0]
+	for name, tt := range map[string]struct {
+		km    float64
+		green bool
+	}{
+		"core":        {b.InnerKm / 2, false},
+		"ring":        {(b.InnerKm + b.OuterKm) / 2, true},
+		"beyond ring": {b.OuterKm + 5, false},
+	} {
+		p := vp.ToPixel(geodesic.Direct(tashkent.At, 90, tt.km*1000))
+		c := img.RGBAAt(int(p[0]), int(p[1]))
+		if green := int(c.G) > int(c.R)+30 && int(c.G) > int(c.B)+30; green != tt.green {
+			t.Errorf("%s (%.1f km east): colour %v, want green %v", name, tt.km, c, tt.green)
+		}
 	}
 }
 
