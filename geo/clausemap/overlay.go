@@ -61,6 +61,11 @@ var DefaultLook = Look{
 // and its edge.
 const badgePadding = 3.0
 
+// containedMerge is how many times look.Merge apart two places may be and
+// still share a badge when one lies inside the other: the shores of a lake
+// share its badge, a city far inside a basin keeps its own.
+const containedMerge = 4.0
+
 // pointRadius is the radius, in logical pixels, of the symbol a badge of
 // a point place keeps clear of.
 const pointRadius = 6.0
@@ -86,8 +91,9 @@ type Badge struct {
 // Badges places the badges of a selection in a view: one per place, a
 // place's clauses together on it. Taken by importance (named places
 // first, then a clause's places in its order), a place joins the badge of
-// a place before it that lies within look.Merge pixels, lies inside it
-// (a lake in its basin) or contains it (a Ramsar point in its lake). The
+// a place before it that lies within look.Merge pixels, or within four
+// times that and inside it or around it (a Ramsar point in its lake, a
+// lake and its old shoreline). The
 // badges are then set, by the same order, beside points and over areas,
 // where they overlap no other badge and no symbol of a point with a
 // badge; they also keep off the reserved boxes (the map's labels) where
@@ -128,8 +134,8 @@ func Badges(vp viewport.Viewport, s Selection, look Look, reserved []image.Recta
 		joined := false
 		for k := range groups {
 			g := &groups[k]
-			near := math.Hypot(g.at[0]-at[0], g.at[1]-at[1]) < merge
-			near = near || slices.ContainsFunc(g.members, func(q Place) bool {
+			d := math.Hypot(g.at[0]-at[0], g.at[1]-at[1])
+			near := d < merge || d < containedMerge*merge && slices.ContainsFunc(g.members, func(q Place) bool {
 				return covers(q.Feature.Geometry, p.Anchor) || covers(p.Feature.Geometry, q.Anchor)
 			})
 			if near {
