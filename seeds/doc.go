@@ -10,6 +10,14 @@
 // applies the same rules to any reader and reports malformed input as a
 // [*ParseError] carrying the offending line number.
 //
+// [EmbeddedLinks] ties every operative clause to the map (clauses.json):
+// a short title, themes from a fixed vocabulary, the style layers it
+// concerns and the features it names or implies by stable feature ID, or
+// an explicit "no geographic focus", each with the reasoning in a note.
+// [NewIndex] searches the recitals and clauses in Latin and Cyrillic
+// script alike, and [EmbeddedTour] is the declaration tour (tour.json), an
+// ordered walk through the clauses that have places.
+//
 // Parsing never alters the wording: each field is a source line with only its
 // surrounding whitespace removed, so quotation marks, nested guillemets and
 // the Cyrillic “с” (U+0441) that appears in the source's clause 24

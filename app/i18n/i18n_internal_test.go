@@ -12,6 +12,8 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/ecoatlas/ecoatlas/seeds"
 )
 
 // appSources are the folders, relative to this package, whose Go code
@@ -96,6 +98,17 @@ func TestCatalogue_everyKeyUsedExists(t *testing.T) {
 	if len(used) == 0 {
 		t.Fatal("found no catalogue keys in the app's code")
 	}
+	// The declaration's clause titles, themes and focus words are keyed
+	// by data (seeds' clause links), not by literals in the code.
+	links, err := seeds.EmbeddedLinks()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, key := range links.CatalogueKeys() {
+		if _, seen := used[key]; !seen {
+			used[key] = "seeds/" + seeds.LinksFileName
+		}
+	}
 	// A literal ending in "." is the prefix of keys made at run time
 	// ("place." + a place of the style): its keys count as used.
 	var prefixesUsed []string
@@ -130,6 +143,50 @@ func TestCatalogue_filesHaveOnlyEnglishKeys(t *testing.T) {
 		for key := range other {
 			if _, ok := c.english[key]; !ok {
 				t.Errorf("%s.json: key %q is not in en.json", l, key)
+			}
+		}
+	}
+}
+
+// TestCatalogue_declaration checks the declaration's block of the
+// catalogue against the clause links: the English texts are the links'
+// own titles, and every language file translates the whole block.
+func TestCatalogue_declaration(t *testing.T) {
+	c := loaded()
+	links, err := seeds.EmbeddedLinks()
+	if err != nil {
+		t.Fatal(err)
+	}
+	english := map[string]string{}
+	for _, cl := range links.Clauses {
+		english[cl.TitleKey()] = cl.Title
+	}
+	for _, th := range seeds.Themes() {
+		english[th.Key()] = th.Title()
+	}
+	for _, f := range []seeds.Focus{seeds.FocusPlaces, seeds.FocusLayers, seeds.FocusNone} {
+		english[f.Key()] = f.Title()
+	}
+	for key, want := range english {
+		if got := c.english[key]; got != want {
+			t.Errorf("en.json: %q = %q, want the links' %q", key, got, want)
+		}
+	}
+	for _, l := range languages() {
+		if l == "en" {
+			continue
+		}
+		data, err := translations.ReadFile("translations/" + l + ".json")
+		if err != nil {
+			t.Fatal(err)
+		}
+		var other map[string]string
+		if err := json.Unmarshal(data, &other); err != nil {
+			t.Fatalf("%s.json: %v", l, err)
+		}
+		for key := range english {
+			if strings.TrimSpace(other[key]) == "" {
+				t.Errorf("%s.json: no translation of %q", l, key)
 			}
 		}
 	}

@@ -5,11 +5,19 @@
 //	             [--bbox minlon,minlat,maxlon,maxlat | --center lon,lat --zoom z]
 //	             [--layers name,...|none] [--style file.json] [--add file.geojson ...]
 //	             [--tiles file.mbtiles|file.pmtiles ... [--tiles-below id] [--tiles-opacity 0..1]]
-//	             [--lang en|ru] [--timings]
+//	             [--lang en|ru|kk|ky|tg|tk|uz] [--clause N] [--timings]
 //	atlas tiles info FILE
 //	atlas tiles fetch --bbox minlon,minlat,maxlon,maxlat --zoom MIN-MAX --url TEMPLATE --out FILE.mbtiles
 //	             [--subdomains a,b,c] [--name TEXT] [--attribution TEXT] [--max-tiles N]
 //	             [--rate REQUESTS_PER_SECOND] [--concurrency N] [--dry-run]
+//	atlas clauses [--json]
+//	atlas belts --out belts.geojson [--min-pop N] [--km K] [--density D]
+//	            [--countries KAZ,KGZ,TJK,TKM,UZB|all]
+//
+// "render --clause N" highlights what clause N of the declaration speaks
+// of, veils the rest and sets its badges, fitted to its places unless a
+// view is given; "clauses" lists the clauses with their links to the map;
+// "belts" plans the green belts of clause 17.
 //
 // It exits with 0 on success, 2 on bad arguments and 1 when reading data
 // or writing the image fails, printing one line that says why. "tiles

@@ -47,8 +47,18 @@ const usage = `usage: atlas render --out map.png [--size WxH] [--scale 1|2]
                     [--bbox minlon,minlat,maxlon,maxlat | --center lon,lat --zoom z]
                     [--layers id,...|none] [--style file.json] [--add file.geojson ...]
                     [--tiles file.mbtiles|file.pmtiles ... [--tiles-below id] [--tiles-opacity 0..1]]
-                    [--lang en|ru|kk|ky|tg|tk|uz] [--timings]
+                    [--lang en|ru|kk|ky|tg|tk|uz] [--clause N] [--timings]
+       atlas clauses [--json]
+       atlas belts --out belts.geojson [--min-pop N] [--km K] [--density D] [--countries codes|all]
 ` + tilesUsage
+
+// commands are atlas's subcommands by name, each given the arguments
+// after its name.
+var commands = map[string]func(ctx context.Context, args []string, stdout io.Writer) error{
+	"render":  renderCommand,
+	"clauses": clausesCommand,
+	"belts":   beltsCommand,
+}
 
 // run is the whole program; main only wires it to the process.
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
@@ -62,11 +72,12 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	if args[0] == "tiles" {
 		return tilesMain(ctx, args[1:], stdout, stderr)
 	}
-	if args[0] != "render" {
-		fmt.Fprintf(stderr, "atlas: unknown command %q (the commands are \"render\" and \"tiles\")\n", args[0])
+	command, ok := commands[args[0]]
+	if !ok {
+		fmt.Fprintf(stderr, "atlas: unknown command %q (the commands are %s and tiles)\n", args[0], strings.Join(slices.Sorted(maps.Keys(commands)), ", "))
 		return exitUsage
 	}
-	err := renderCommand(ctx, args[1:], stdout)
+	err := command(ctx, args[1:], stdout)
 	if err == nil {
 		return exitOK
 	}
@@ -93,6 +104,7 @@ type options struct {
 	lang      string
 	timings   bool
 	tiles     tileFlags
+	clause    int
 }
 
 // multiFlag collects a flag given several times.
@@ -122,6 +134,7 @@ func parseOptions(args []string) (options, error) {
 	fl.StringVar(&lang, "lang", "en", "label language: a tag the style has names for (en, ru, kk, ky, tg, tk, uz)")
 	fl.BoolVar(&o.timings, "timings", false, "print a TIMING line with load, render and encode seconds")
 	o.tiles.register(fl)
+	fl.IntVar(&o.clause, "clause", 0, "declaration clause to highlight, with its badges, fitted to its places")
 	if err := fl.Parse(args); err != nil {
 		return o, usageError{err.Error()}
 	}
@@ -207,6 +220,9 @@ func renderCommand(ctx context.Context, args []string, stdout io.Writer) error {
 	o, err := parseOptions(args)
 	if err != nil {
 		return err
+	}
+	if o.clause != 0 {
+		return renderClause(ctx, o, stdout)
 	}
 	// Loading makes many short-lived objects and keeps most of them; a
 	// lazier collector saves a good share of the load time of big files.

@@ -21,7 +21,8 @@
 //     the buffer's edges in the projection every 2 km before going back, so
 //     edges do not add to that error.
 //
-// Intersects, Contains, Intersection and Union work on lon/lat directly:
+// Intersects, Contains, Intersection, Difference and Union work on lon/lat
+// directly:
 // edges are straight in longitude/latitude, as GeoJSON and the map draw
 // them between vertices.
 //
@@ -182,6 +183,12 @@ func Contains(a, b orb.Geometry) (bool, error) {
 // give an empty geometry (e.g. an empty orb.Polygon).
 func Intersection(a, b orb.Geometry) (orb.Geometry, error) {
 	return overlay(a, b, (*geos.Geom).Intersection)
+}
+
+// Difference returns the part of a that is not in b. A b that covers a
+// gives an empty geometry (e.g. an empty orb.Polygon).
+func Difference(a, b orb.Geometry) (orb.Geometry, error) {
+	return overlay(a, b, (*geos.Geom).Difference)
 }
 
 // Union returns the region covered by any of gs, merged: overlapping

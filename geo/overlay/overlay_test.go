@@ -12,6 +12,7 @@ import (
 	"github.com/ecoatlas/ecoatlas/geo/geodesic"
 	"github.com/ecoatlas/ecoatlas/geo/overlay"
 	"github.com/paulmach/orb"
+	"github.com/paulmach/orb/planar"
 )
 
 var (
@@ -280,6 +281,23 @@ func TestPredicatesAndOverlays(t *testing.T) {
 	}
 	if _, ok := union.(orb.Polygon); !ok {
 		t.Errorf("Union of two overlapping boxes = %T, want one Polygon", union)
+	}
+	diff, err := overlay.Difference(orb.Polygon{square[0]}, other)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// GEOS works on lon/lat as a plane, so the planar areas add up
+	// exactly; geodesic areas would not, as splitting an edge moves its
+	// geodesic.
+	if got, want := planar.Area(diff), planar.Area(orb.Polygon{square[0]})-planar.Area(want); math.Abs(got-want) > 1e-9 {
+		t.Errorf("Difference area %v square degrees, want %v", got, want)
+	}
+	gone, err := overlay.Difference(other, orb.Polygon{{{76, 41}, {80, 41}, {80, 43}, {76, 43}, {76, 41}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if geodesic.Area(gone) != 0 {
+		t.Errorf("Difference with a covering box = %v, want an empty polygon", gone)
 	}
 	empty, err := overlay.Intersection(orb.Polygon{square[0]}, orb.Polygon{{{80, 40}, {81, 40}, {81, 41}, {80, 40}}})
 	if err != nil {
