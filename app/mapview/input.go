@@ -27,15 +27,31 @@ const (
 	keyPanFraction = 0.2
 )
 
-// Dragged pans the map with the pointer: the map point under the pointer
-// when the drag started stays under it.
+// Dragged gives the drag to the tool if it takes it, and otherwise pans
+// the map with the pointer: the map point under the pointer when the drag
+// started stays under it. The tool is asked once, at the first move.
 func (v *View) Dragged(e *fyne.DragEvent) {
-	v.moveTo(v.vp.Pan(float64(e.Dragged.DX), float64(e.Dragged.DY)))
+	p := point(e.Position)
+	if !v.dragging {
+		v.dragging = true
+		v.dragFrom = point(e.Position.SubtractXY(e.Dragged.DX, e.Dragged.DY))
+		v.toolDrag = v.tool != nil && v.tool.Dragged(v.vp, v.dragFrom, p)
+	} else if v.toolDrag {
+		v.tool.Dragged(v.vp, v.dragFrom, p)
+	}
+	if !v.toolDrag {
+		v.moveTo(v.vp.Pan(float64(e.Dragged.DX), float64(e.Dragged.DY)))
+	}
 	v.reportCursor(e.Position)
 }
 
-// DragEnd ends a pan; there is nothing to finish.
-func (v *View) DragEnd() {}
+// DragEnd ends a pan, or the tool's drag.
+func (v *View) DragEnd() {
+	if v.toolDrag && v.tool != nil {
+		v.tool.DragEnd(v.vp, v.lastPointer)
+	}
+	v.dragging, v.toolDrag = false, false
+}
 
 // Scrolled zooms at the pointer by an amount proportional to the vertical
 // scroll (up zooms in). Zooms land on a grid of 1/16 level, the remainder
@@ -56,15 +72,22 @@ func (v *View) Scrolled(e *fyne.ScrollEvent) {
 	v.moveTo(next)
 }
 
-// Tapped gives the map the keyboard focus.
-func (v *View) Tapped(*fyne.PointEvent) {
+// Tapped gives the map the keyboard focus and the click to the tool.
+func (v *View) Tapped(e *fyne.PointEvent) {
 	if c := fyne.CurrentApp().Driver().CanvasForObject(v); c != nil {
 		c.Focus(v)
 	}
+	if v.tool != nil {
+		v.tool.Tapped(v.vp, point(e.Position))
+	}
 }
 
-// DoubleTapped zooms in by one level at the tapped point.
+// DoubleTapped gives the double click to the tool, and unless it uses it
+// zooms in by one level at the tapped point.
 func (v *View) DoubleTapped(e *fyne.PointEvent) {
+	if v.tool != nil && v.tool.DoubleTapped(v.vp, point(e.Position)) {
+		return
+	}
 	v.ZoomAt(point(e.Position), stepZoom)
 }
 
@@ -101,8 +124,8 @@ func (v *View) TypedRune(r rune) {
 	}
 }
 
-// TypedKey pans with the arrow keys, by a fifth of the view, and shows the
-// whole region on Home.
+// TypedKey pans with the arrow keys, by a fifth of the view, shows the
+// whole region on Home and cancels the tool's work on Escape.
 func (v *View) TypedKey(e *fyne.KeyEvent) {
 	dx, dy := keyPanFraction*v.vp.Width, keyPanFraction*v.vp.Height
 	switch e.Name {
@@ -116,6 +139,10 @@ func (v *View) TypedKey(e *fyne.KeyEvent) {
 		v.pan(0, -dy)
 	case fyne.KeyHome:
 		v.Home()
+	case fyne.KeyEscape:
+		if v.tool != nil {
+			v.tool.Cancelled()
+		}
 	}
 }
 
@@ -135,11 +162,19 @@ func (v *View) MouseOut() {
 	if v.OnCursor != nil {
 		v.OnCursor(orb.Point{}, false)
 	}
+	if v.tool != nil {
+		v.tool.Hovered(v.vp, v.lastPointer, false)
+	}
 }
 
+// reportCursor tells the cursor callback and the tool where the pointer is.
 func (v *View) reportCursor(p fyne.Position) {
+	v.lastPointer = point(p)
 	if v.OnCursor != nil {
 		v.OnCursor(v.vp.FromPixel(point(p)), true)
+	}
+	if v.tool != nil {
+		v.tool.Hovered(v.vp, point(p), true)
 	}
 }
 

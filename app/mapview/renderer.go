@@ -42,7 +42,7 @@ func (r *viewRenderer) Destroy() {}
 // raster's size in device pixels. It never renders a tile nor places a
 // label: it asks the scheduler for the tiles of the view, composes what
 // the cache holds (the compositor fills the gaps from the previous frame)
-// and draws on top the labels the labeller has placed.
+// and draws on top the labels the labeller has placed, then the overlays.
 func (r *viewRenderer) draw(w, h int) image.Image {
 	v := r.view
 	if r.out == nil || r.out.Rect.Dx() != w || r.out.Rect.Dy() != h {
@@ -68,6 +68,7 @@ func (r *viewRenderer) draw(w, h int) image.Image {
 	// Labels are placed for where the view stops, not for every frame of
 	// an animation, which shows the labels it can move.
 	v.labels.draw(r.out, c.scene(), vp, !v.animating)
+	v.drawOverlays(r.out, vp)
 
 	if complete && len(keys) > 0 && !v.firstFrameDone {
 		v.firstFrameDone = true

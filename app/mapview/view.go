@@ -86,6 +86,13 @@ type View struct {
 	firstFrameDone bool
 	labels         *labeller
 
+	tool        Tool
+	overlays    []namedOverlay
+	dragging    bool      // a drag is under way
+	dragFrom    orb.Point // where it started
+	toolDrag    bool      // the tool took it
+	lastPointer orb.Point // the pointer's last position, logical pixels
+
 	animation   *fyne.Animation
 	animating   bool
 	destination viewport.Viewport // where the running animation ends

@@ -3,6 +3,7 @@ package mapview_test
 import (
 	"context"
 	"image"
+	"image/color"
 	"image/draw"
 	"math"
 	"sync"
@@ -422,4 +423,83 @@ func differing(a, b image.Image) int {
 		}
 	}
 	return n
+}
+
+// recordingTool records what the map passes it.
+type recordingTool struct {
+	taps, doubleTaps, hovers int
+	takeDrags                bool
+	drags                    []orb.Point
+	dragStart, dragEnd       orb.Point
+	ended, cancelled         bool
+}
+
+func (r *recordingTool) Tapped(viewport.Viewport, orb.Point) { r.taps++ }
+func (r *recordingTool) DoubleTapped(viewport.Viewport, orb.Point) bool {
+	r.doubleTaps++
+	return true
+}
+func (r *recordingTool) Dragged(_ viewport.Viewport, start, p orb.Point) bool {
+	r.dragStart = start
+	r.drags = append(r.drags, p)
+	return r.takeDrags
+}
+func (r *recordingTool) DragEnd(_ viewport.Viewport, p orb.Point) { r.ended, r.dragEnd = true, p }
+func (r *recordingTool) Hovered(viewport.Viewport, orb.Point, bool) { r.hovers++ }
+func (r *recordingTool) Cancelled()                                  { r.cancelled = true }
+
+func TestView_toolTakesTapsAndDrags(t *testing.T) {
+	v, win := newView(t, 320, 200)
+	tool := &recordingTool{takeDrags: true}
+	v.SetTool(tool)
+	before := v.Viewport()
+
+	test.TapAt(v, fyne.NewPos(100, 80))
+	test.DoubleTap(v)
+	// A drag as the desktop driver reports it: the pointer's position and
+	// the move since the last event.
+	v.Dragged(&fyne.DragEvent{PointEvent: fyne.PointEvent{Position: fyne.NewPos(120, 90)}, Dragged: fyne.NewDelta(20, 10)})
+	v.Dragged(&fyne.DragEvent{PointEvent: fyne.PointEvent{Position: fyne.NewPos(140, 100)}, Dragged: fyne.NewDelta(20, 10)})
+	v.DragEnd()
+	test.MoveMouse(win.Canvas(), fyne.NewPos(150, 90))
+	v.TypedKey(&fyne.KeyEvent{Name: fyne.KeyEscape})
+
+	if tool.taps != 1 || tool.doubleTaps != 1 {
+		t.Errorf("taps %d, double taps %d; want 1 each", tool.taps, tool.doubleTaps)
+	}
+	if len(tool.drags) != 2 || tool.dragStart != (orb.Point{100, 80}) || !tool.ended || tool.dragEnd != (orb.Point{140, 100}) {
+		t.Errorf("drag seen from %v, %d moves, ended %t; want from (100, 80), ended", tool.dragStart, len(tool.drags), tool.ended)
+	}
+	if v.Viewport() != before {
+		t.Errorf("the map moved to %+v while the tool took the input", v.Viewport())
+	}
+	if tool.hovers == 0 || !tool.cancelled {
+		t.Errorf("hovers %d, cancelled %t; want hovers and the Escape", tool.hovers, tool.cancelled)
+	}
+}
+
+func TestView_toolDecliningADragPans(t *testing.T) {
+	v, win := newView(t, 320, 200)
+	v.SetTool(&recordingTool{})
+	before := v.Viewport()
+	test.Drag(win.Canvas(), fyne.NewPos(100, 80), 40, 20)
+	if v.Viewport().Center == before.Center {
+		t.Error("the map did not pan when the tool declined the drag")
+	}
+}
+
+func TestView_overlaysDrawAboveTheMap(t *testing.T) {
+	v, win := newView(t, 320, 200)
+	red := color.RGBA{255, 0, 0, 255}
+	isRed := func(c color.Color) bool { r, g, b, a := c.RGBA(); return r == 0xffff && g == 0 && b == 0 && a == 0xffff }
+	v.SetOverlay("mark", mapview.OverlayFunc(func(dst *image.RGBA, vp viewport.Viewport) {
+		dst.SetRGBA(int(vp.Width*vp.Scale/2), int(vp.Height*vp.Scale/2), red)
+	}))
+	if got := capture(win).At(160, 100); !isRed(got) {
+		t.Errorf("the overlay's pixel is %v, want red", got)
+	}
+	v.SetOverlay("mark", nil)
+	if got := capture(win).At(160, 100); isRed(got) {
+		t.Error("the overlay is still drawn after its removal")
+	}
 }

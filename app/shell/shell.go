@@ -66,13 +66,24 @@ const layerPanelOffset = 0.26
 
 // Shell is the assembled main window.
 type Shell struct {
+	window   fyne.Window
+	atlas    *atlas.Atlas
 	view     *mapview.View
 	layers   *layerpanel.Panel
-	split    *container.Split
+	split    *container.Split // the layer panel | the map and the dock
+	mapSplit *container.Split // the map | the dock
 	status   *statusBar
 	about    func()
 	places   []Place
 	language *widget.Select
+
+	panels         []Panel
+	dock           *container.DocTabs
+	dockArea       fyne.CanvasObject
+	toolbarItems   *fyne.Container   // the toolbar's line
+	toolbarEnd     fyne.CanvasObject // the spacer before its right end
+	mainMenu       *fyne.MainMenu
+	styleListeners []func(*style.Style)
 }
 
 // Option configures a [Shell] made by [New].
@@ -103,24 +114,25 @@ func New(a fyne.App, w fyne.Window, at *atlas.Atlas, st *style.Style, opts ...Op
 	for _, opt := range opts {
 		opt(&c)
 	}
-	s := &Shell{places: placesOf(at.Style)}
+	s := &Shell{window: w, atlas: at, places: placesOf(at.Style)}
 	s.about = func() { newAbout(w, a.Metadata().Version).Show() }
 	s.status = newStatusBar(s.about)
 	s.view = mapview.New(at, st, append([]mapview.Option{mapview.WithLanguage(c.lang)}, c.mapOpts...)...)
 	s.view.OnViewportChanged = s.status.setViewport
 	s.view.OnCursor = s.status.setCursor
 	s.layers = layerpanel.New(at, st)
-	s.layers.OnChanged = func(st *style.Style) {
-		s.view.SetStyle(st)
-		s.status.setStyle(st)
-	}
+	s.layers.OnChanged = s.styleChanged
 	s.status.setStyle(st)
 	s.status.setViewport(s.view.Viewport())
 
-	s.split = container.NewHSplit(s.layers, s.mapArea())
+	s.newDock()
+	s.mapSplit = container.NewHSplit(s.mapArea(), s.dockArea)
+	s.mapSplit.Offset = dockOffset
+	s.split = container.NewHSplit(s.layers, s.mapSplit)
 	s.split.Offset = layerPanelOffset
 	w.SetTitle(i18n.T("app.title"))
-	w.SetMainMenu(s.menu())
+	s.mainMenu = s.menu()
+	w.SetMainMenu(s.mainMenu)
 	w.SetContent(container.NewBorder(s.toolbar(), s.status.content, nil, nil, s.split))
 	s.addShortcuts(w.Canvas())
 	s.setLanguage(c.lang)
@@ -170,8 +182,10 @@ func (s *Shell) toolbar() fyne.CanvasObject {
 	about := widget.NewButtonWithIcon(i18n.T("toolbar.about"), theme.InfoIcon(), s.about)
 	about.Importance = widget.LowImportance
 	labels := widget.NewLabel(i18n.T("toolbar.labels"))
-	items = append(items, layout.NewSpacer(), labels, s.language, widget.NewSeparator(), about)
-	return container.NewVBox(container.NewHBox(items...), widget.NewSeparator())
+	s.toolbarEnd = layout.NewSpacer()
+	items = append(items, s.toolbarEnd, labels, s.language, widget.NewSeparator(), about)
+	s.toolbarItems = container.NewHBox(items...)
+	return container.NewVBox(s.toolbarItems, widget.NewSeparator())
 }
 
 // menu returns the main menu. Fyne adds Quit to the first menu.

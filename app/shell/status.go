@@ -3,6 +3,7 @@ package shell
 import (
 	"slices"
 	"strings"
+	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
@@ -23,6 +24,8 @@ type statusBar struct {
 	scale       *scaleBar
 	cursor      *widget.Label
 	attribution *widget.Label
+	message     *widget.Label // a notice, shown in place of the credits
+	shown       int           // notices shown so far, so that only the last one's timer hides it
 	content     fyne.CanvasObject
 }
 
@@ -32,7 +35,11 @@ func newStatusBar(sources func()) *statusBar {
 		scale:       newScaleBar(),
 		cursor:      widget.NewLabel(""),
 		attribution: widget.NewLabel(""),
+		message:     widget.NewLabel(""),
 	}
+	s.message.Importance = widget.HighImportance
+	s.message.Truncation = fyne.TextTruncateEllipsis
+	s.message.Hide()
 	s.cursor.SizeName = theme.SizeNameCaptionText
 	s.attribution.SizeName = theme.SizeNameCaptionText
 	s.attribution.Alignment = fyne.TextAlignTrailing
@@ -45,7 +52,7 @@ func newStatusBar(sources func()) *statusBar {
 	left := container.NewHBox(s.scale, widget.NewSeparator(), cursor)
 	more := widget.NewButtonWithIcon(i18n.T("status.sources"), theme.InfoIcon(), sources)
 	more.Importance = widget.LowImportance
-	s.content = container.NewBorder(widget.NewSeparator(), nil, left, more, s.attribution)
+	s.content = container.NewBorder(widget.NewSeparator(), nil, left, more, container.NewStack(s.attribution, s.message))
 	return s
 }
 
@@ -61,6 +68,26 @@ func (s *statusBar) setCursor(lonlat orb.Point, inside bool) {
 	}
 	s.cursor.SetText(formatLonLat(lonlat))
 }
+
+// notify shows a message in place of the credits for a few seconds.
+func (s *statusBar) notify(message string) {
+	s.message.SetText(message)
+	s.message.Show()
+	s.attribution.Hide()
+	s.shown++
+	shown := s.shown
+	time.AfterFunc(noticeTime, func() {
+		fyne.Do(func() {
+			if s.shown == shown {
+				s.message.Hide()
+				s.attribution.Show()
+			}
+		})
+	})
+}
+
+// noticeTime is how long a notice stays in the status bar.
+const noticeTime = 6 * time.Second
 
 // setStyle updates the credits for the layers a style shows.
 func (s *statusBar) setStyle(st *style.Style) {

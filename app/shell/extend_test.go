@@ -1,0 +1,76 @@
+package shell_test
+
+import (
+	"slices"
+	"testing"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/ecoatlas/ecoatlas/app/i18n"
+	"github.com/ecoatlas/ecoatlas/app/shell"
+	"github.com/ecoatlas/ecoatlas/geo/style"
+)
+
+func TestShell_panelsOpenAndCloseTheDock(t *testing.T) {
+	s, w := newShell(t)
+	content := widget.NewLabel("what is here")
+	s.AddPanel(shellPanel("identify", content))
+	if s.PanelShown("identify") || len(find(w.Content(), func(d *container.DocTabs) bool { return d.Visible() })) != 0 {
+		t.Fatal("a panel or the dock shows before ShowPanel")
+	}
+	if !s.ShowPanel("identify") || !s.PanelShown("identify") {
+		t.Fatal("ShowPanel did not open the panel")
+	}
+	if len(find(w.Content(), func(l *widget.Label) bool { return l == content && l.Visible() })) != 1 {
+		t.Error("the panel's content is not in the window")
+	}
+	if s.ShowPanel("nothing") {
+		t.Error("ShowPanel opened a panel that was never added")
+	}
+	s.ClosePanel("identify")
+	if s.PanelShown("identify") {
+		t.Error("the panel still shows after ClosePanel")
+	}
+}
+
+func TestShell_toolbarMenusAndNotices(t *testing.T) {
+	s, w := newShell(t)
+	b := widget.NewButton("Measure", nil)
+	s.AddToolbarItem(b)
+	if len(find(w.Content(), func(x *widget.Button) bool { return x == b })) != 1 {
+		t.Error("the toolbar item is not in the window")
+	}
+	tools := s.Menu("menu.tools")
+	tools.Items = append(tools.Items, fyne.NewMenuItem("Measure", nil))
+	s.RefreshMenu()
+	menus := w.MainMenu().Items
+	if i := slices.Index(menus, tools); i < 0 || i != len(menus)-2 || menus[i].Label != i18n.T("menu.tools") {
+		t.Errorf("the Tools menu is at %d of %d, want just before Help", i, len(menus))
+	}
+	if s.Menu("menu.tools") != tools {
+		t.Error("a second Menu call made a second Tools menu")
+	}
+	s.Notify("Site saved")
+	if len(find(w.Content(), func(l *widget.Label) bool { return l.Text == "Site saved" && l.Visible() })) != 1 {
+		t.Error("the notice does not show in the status bar")
+	}
+}
+
+func TestShell_styleListeners(t *testing.T) {
+	s, _ := newShell(t)
+	var got *style.Style
+	s.OnStyleChanged(func(st *style.Style) { got = st })
+	st := s.Style().Clone()
+	st.Layers[0].Hidden = true
+	s.SetStyle(st)
+	if got != st || s.Map().Style() != st || s.Style() != st {
+		t.Error("SetStyle did not reach the listener, the map and the layer panel")
+	}
+}
+
+// shellPanel returns a dock panel.
+func shellPanel(id string, content fyne.CanvasObject) shell.Panel {
+	return shell.Panel{ID: id, Title: id, Content: content}
+}
