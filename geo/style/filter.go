@@ -18,7 +18,7 @@ import (
 // A property whose value is an array (a protected area's countries, say)
 // passes "eq" and "in" when one of its items does; with "split", a text
 // property is read as such a list, cut at the separator and each item
-// trimmed of spaces ("copper, gold" holds "copper" and "gold").
+// trimmed of spaces (see SplitList).
 type Filter struct {
 	Field string `json:"field,omitempty"`
 	Eq    any    `json:"eq,omitempty"`
@@ -84,14 +84,42 @@ func (f *Filter) items(v any) []any {
 		if f.Split == "" {
 			break
 		}
-		parts := strings.Split(v, f.Split)
+		parts := SplitList(v, f.Split)
 		out := make([]any, len(parts))
 		for i, p := range parts {
-			out[i] = strings.TrimSpace(p)
+			out[i] = p
 		}
 		return out
 	}
 	return []any{v}
+}
+
+// SplitList cuts a text holding a list at the separators that are not
+// inside brackets, and trims the items of spaces, leaving out empty ones:
+// "copper, gold" holds "copper" and "gold", "ores (mixed, partly
+// radioactive), gold" holds "ores (mixed, partly radioactive)" and "gold".
+func SplitList(text, sep string) []string {
+	var out []string
+	add := func(item string) {
+		if item = strings.TrimSpace(item); item != "" {
+			out = append(out, item)
+		}
+	}
+	depth, start := 0, 0
+	for i := 0; i < len(text); i++ {
+		switch c := text[i]; {
+		case c == '(' || c == '[':
+			depth++
+		case (c == ')' || c == ']') && depth > 0:
+			depth--
+		case depth == 0 && sep != "" && strings.HasPrefix(text[i:], sep):
+			add(text[start:i])
+			start = i + len(sep)
+			i += len(sep) - 1
+		}
+	}
+	add(text[start:])
+	return out
 }
 
 // passes reports whether one value passes the filter's eq and in tests.

@@ -1,6 +1,7 @@
 package style_test
 
 import (
+	"slices"
 	"strings"
 	"testing"
 
@@ -20,6 +21,7 @@ func parseFilter(t *testing.T, js string) *style.Filter {
 func TestFilter_Match_listsAndArrays(t *testing.T) {
 	site := attrs{
 		"commodity": "copper, molybdenum,gold",
+		"ores":      "uranium (mixed, partly radioactive), gold",
 		"country":   []any{"KAZ", "KGZ", "UZB"},
 		"nested":    []any{[]any{"KAZ"}},
 		"type":      "tailings_storage",
@@ -38,6 +40,8 @@ func TestFilter_Match_listsAndArrays(t *testing.T) {
 		`{"field":"nested","eq":["KAZ"]}`:                           false,
 		`{"field":"country","eq":["KAZ","KGZ","UZB"]}`:              false,
 		`{"field":"commodity","in":["copper","zinc"],"split":", "}`: true,
+		`{"field":"ores","eq":"gold","split":","}`:                  true,
+		`{"field":"ores","eq":"partly radioactive)","split":","}`:   false,
 	} {
 		if got := parseFilter(t, js).Match(site); got != want {
 			t.Errorf("%s: Match = %v, want %v", js, got, want)
@@ -49,5 +53,24 @@ func TestFilter_splitNeedsATest(t *testing.T) {
 	_, err := style.Parse([]byte(`{"sources":{"s":{"kind":"vector","path":"x"}},"layers":[{"id":"l","source":"s","filter":{"field":"commodity","split":",","gt":1},"rules":[]}]}`))
 	if err == nil || !strings.Contains(err.Error(), "splits") {
 		t.Errorf("a split without eq or in: err = %v, want one that says the filter splits without a test", err)
+	}
+}
+
+func TestSplitList(t *testing.T) {
+	for _, tc := range []struct {
+		text, sep string
+		want      []string
+	}{
+		{"copper, molybdenum,gold", ",", []string{"copper", "molybdenum", "gold"}},
+		{"uranium and other ores (mixed, partly radioactive)", ",", []string{"uranium and other ores (mixed, partly radioactive)"}},
+		{"iodine, bromine (radium-bearing, NORM) , gold", ",", []string{"iodine", "bromine (radium-bearing, NORM)", "gold"}},
+		{"lead;; zinc", ";", []string{"lead", "zinc"}},
+		{"a) b, c", ",", []string{"a) b", "c"}},
+		{"a - b - c", " - ", []string{"a", "b", "c"}},
+		{"", ",", nil},
+	} {
+		if got := style.SplitList(tc.text, tc.sep); !slices.Equal(got, tc.want) {
+			t.Errorf("SplitList(%q, %q) = %q, want %q", tc.text, tc.sep, got, tc.want)
+		}
 	}
 }
