@@ -3,7 +3,6 @@ package query
 import (
 	"context"
 	"fmt"
-	"math"
 	"regexp"
 	"slices"
 	"strings"
@@ -431,6 +430,3 @@ func (e *Engine) prepare(ref Ref, f *layer.Feature) (*overlay.Prepared, error) {
 	e.prepared[ref] = p
 	return p, nil
 }
-
-// finite reports whether v is a usable number.
-func finite(v float64) bool { return !math.IsNaN(v) && !math.IsInf(v, 0) }

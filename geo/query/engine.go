@@ -125,8 +125,8 @@ func (e *Engine) vectorLayer(st *style.Style, id string) (render.Layer, error) {
 	return render.Layer{Style: l, Features: src.Vector}, nil
 }
 
-// features yields the features a layer shows at some zoom, in source
-// order, with the rule that shows them at the deepest zoom they show at.
+// features yields the features of a layer whose extent meets b and that
+// the layer shows at some zoom, in source order.
 func features(ctx context.Context, l render.Layer, b orb.Bound) iter.Seq2[*layer.Feature, error] {
 	return func(yield func(*layer.Feature, error) bool) {
 		for f, err := range l.Features.Search(ctx, b) {

@@ -30,8 +30,8 @@ type Member struct {
 	// Distance is, for a "near" question, the geodesic distance in
 	// metres from a point member to the nearest feature of the other
 	// layer, which Nearest names (NaN for a line or polygon member).
-	Distance float64 `json:"distance_m,omitempty"`
-	Nearest  *Ref    `json:"nearest,omitempty"`
+	Distance float64        `json:"distance_m,omitempty"`
+	Nearest  *Ref           `json:"nearest,omitempty"`
 	Feature  *layer.Feature `json:"-"`
 }
 
