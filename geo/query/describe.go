@@ -37,7 +37,8 @@ type Description struct {
 	Approximate bool `json:"approximate"`
 	// Facts are what the engine works out: the coordinates of a point,
 	// the geodesic area of a polygon or length of a line (WGS 84), and
-	// the basin and country it lies in.
+	// the basin and country it lies in (unless a property already names
+	// the very same features).
 	Facts []Row `json:"facts"`
 	// Attributes are the feature's properties in readable form, in the
 	// order of the source's schema, without its names and the properties
@@ -121,7 +122,12 @@ func (e *Engine) Describe(ctx context.Context, ref Ref, lang string) (*Descripti
 	if err != nil {
 		return nil, err
 	}
-	d.Facts = append(d.Facts, places...)
+	for _, p := range places {
+		// A site's country property already names the country it lies in.
+		if !slices.ContainsFunc(d.Attributes, func(r Row) bool { return len(r.Refs) > 0 && slices.Equal(r.Refs, p.Refs) }) {
+			d.Facts = append(d.Facts, p)
+		}
+	}
 	return d, nil
 }
 
@@ -390,8 +396,15 @@ func (e *Engine) places(ctx context.Context, source string, f *layer.Feature, la
 	return rows, nil
 }
 
+// minShare is the share of a line's length or a polygon's area that must
+// lie in a context feature for the feature to be said to lie in it: the
+// outlines of neighbouring countries and basins, drawn from different
+// sources, overlap along their borders by slivers of less.
+const minShare = 0.01
+
 // lies reports whether a geometry lies in a context feature: a point in
-// its interior, anything else meeting it.
+// its interior; a line or polygon with at least minShare of its length or
+// area in it.
 func (e *Engine) lies(ref Ref, area *layer.Feature, g orb.Geometry) (bool, error) {
 	switch g := g.(type) {
 	case orb.Point:
@@ -412,7 +425,18 @@ func (e *Engine) lies(ref Ref, area *layer.Feature, g orb.Geometry) (bool, error
 		}
 		return false, nil
 	}
-	return overlay.Intersects(area.Geometry, g)
+	meets, err := overlay.Intersects(area.Geometry, g)
+	if err != nil || !meets {
+		return false, err
+	}
+	common, err := overlay.Intersection(area.Geometry, g)
+	if err != nil {
+		return false, err
+	}
+	if layer.KindOf(g) == layer.KindLine {
+		return geodesic.Length(common) >= minShare*geodesic.Length(g), nil
+	}
+	return geodesic.Area(common) >= minShare*geodesic.Area(g), nil
 }
 
 // prepare returns a feature's geometry prepared for containment tests,

@@ -46,8 +46,7 @@ func TestDescribe_mailuuSuu(t *testing.T) {
 			"country":         "Kyrgyzstan",
 			"area_ha":         "not known",
 		}, map[string]string{
-			"basin":   "Syr Darya basin (natural full basin)",
-			"country": "Kyrgyzstan",
+			"basin": "Syr Darya basin (natural full basin)",
 		}, "Mailuu-Suu uranium tailings and waste rock dumps (complex)"},
 		{"ru", map[string]string{
 			"volume_m3":       "2\u00a0000\u00a0000 м³",
@@ -55,8 +54,7 @@ func TestDescribe_mailuuSuu(t *testing.T) {
 			"type":            "Объект уранового наследия",
 			"country":         "Кыргызстан",
 		}, map[string]string{
-			"basin":   "Бассейн реки Сырдарья",
-			"country": "Кыргызстан",
+			"basin": "Бассейн реки Сырдарья",
 		}, "Майлуу-Суу (хвостохранилища и отвалы)"},
 		{"kk", map[string]string{"type": "Объект уранового наследия", "country": "Қырғызстан"}, nil, "Майлуу-Суу (хвостохранилища и отвалы)"},
 	} {
@@ -91,6 +89,11 @@ func TestDescribe_mailuuSuu(t *testing.T) {
 			}
 			if c := row(t, d.Attributes, "country"); len(c.Refs) != 1 || c.Refs[0] != (query.Ref{Layer: "land", ID: "countries.kgz"}) {
 				t.Errorf("country refers to %v, want land/countries.kgz", c.Refs)
+			}
+			for _, r := range d.Facts {
+				if r.Key == "country" {
+					t.Errorf("the country the site lies in is said twice: %+v", r)
+				}
 			}
 			for _, r := range d.Attributes {
 				if r.Key == "id" || r.Key == "name" || r.Key == "name_ru" {
@@ -132,6 +135,31 @@ func TestDescribe_listsAndTransboundary(t *testing.T) {
 	for _, r := range d.Facts {
 		if r.Key == "basin" {
 			t.Errorf("a basin is described as lying in basin %q", r.Value)
+		}
+	}
+}
+
+// TestDescribe_placesOfAreas: a basin lies in the countries that hold a
+// real share of it, not in those its outline grazes.
+func TestDescribe_placesOfAreas(t *testing.T) {
+	e := engine(t)
+	for _, tc := range []struct {
+		ref  query.Ref
+		key  string
+		want string
+	}{
+		{query.Ref{Layer: "basins", ID: "syr-darya-basin-hydroatlas"}, "country", "Uzbekistan, Kazakhstan, Tajikistan, Kyrgyzstan, Baikonur"},
+		{query.Ref{Layer: "lakes", ID: "lakes.issyk-kul"}, "basin", "Lake Issyk-Kul basin — APPROXIMATE"},
+		// Natural Earth draws the Naryn on to its meeting with the Kara Darya
+		// and down the Syr Darya into Tajikistan.
+		{query.Ref{Layer: "rivers", ID: "rivers.naryn"}, "country", "Uzbekistan, Tajikistan, Kyrgyzstan"},
+	} {
+		d, err := e.Describe(context.Background(), tc.ref, "en")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := row(t, d.Facts, tc.key).Value; got != tc.want {
+			t.Errorf("%s: %s %q, want %q", tc.ref.ID, tc.key, got, tc.want)
 		}
 	}
 }

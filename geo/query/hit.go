@@ -19,7 +19,8 @@ type Hit struct {
 	Members []Ref `json:"members,omitempty"`
 	// Feature is the feature hit, nil for a cluster.
 	Feature *layer.Feature `json:"-"`
-	// At is where a cluster's symbol is drawn.
+	// At is where a cluster's symbol is drawn, or the feature's point,
+	// or the centroid of its line or polygon.
 	At orb.Point `json:"at"`
 	// Distance is how far, in logical pixels, the position is from what
 	// is drawn of the feature: 0 on it or inside it.
@@ -80,7 +81,7 @@ func (e *Engine) Identify(ctx context.Context, st *style.Style, vp viewport.View
 			}
 			if d, ok := distance(vp, at, f.Geometry, r, &f.Properties); ok && d <= tolerance && !seen[sourced{l.Source, f.ID}] {
 				seen[sourced{l.Source, f.ID}] = true
-				hits = append(hits, Hit{Ref: Ref{Layer: l.ID, ID: f.ID}, Feature: f, Distance: max(d, 0)})
+				hits = append(hits, Hit{Ref: Ref{Layer: l.ID, ID: f.ID}, Feature: f, At: anchor(f.Geometry), Distance: max(d, 0)})
 			}
 		}
 	}

@@ -283,14 +283,22 @@ func (e *Engine) Search(text string, opts SearchOptions) []Result {
 		return out
 	}
 	lit, _ := literal(text)
+	typed := strings.ToLower(strings.TrimSpace(text))
 	type hit struct {
 		entry   int32
 		name    int32
 		match   Match
 		literal bool
+		// verbatim is set when the name starts with the text as typed,
+		// but for case: the name to show as matched.
+		verbatim bool
+	}
+	rank := func(h hit) [3]int {
+		return [3]int{int(h.match), boolRank(h.literal), boolRank(h.verbatim)}
 	}
 	better := func(a, b hit) bool {
-		return a.match < b.match || (a.match == b.match && a.literal && !b.literal)
+		ra, rb := rank(a), rank(b)
+		return slices.Compare(ra[:], rb[:]) < 0
 	}
 	best := map[int32]hit{}
 	for _, k := range e.index.keys {
@@ -299,7 +307,8 @@ func (e *Engine) Search(text string, opts SearchOptions) []Result {
 			continue
 		}
 		lm, litOK := matchKey(k.literal, lit)
-		h := hit{k.entry, k.name, m, litOK && lm <= m}
+		name := e.index.entries[k.entry].names[k.name]
+		h := hit{k.entry, k.name, m, litOK && lm <= m, strings.HasPrefix(strings.ToLower(name), typed)}
 		if old, seen := best[k.entry]; seen && !better(h, old) {
 			continue
 		}
@@ -318,14 +327,11 @@ func (e *Engine) Search(text string, opts SearchOptions) []Result {
 	}
 	slices.SortFunc(hits, func(a, b hit) int {
 		ea, eb := &e.index.entries[a.entry], &e.index.entries[b.entry]
-		if c := cmp.Compare(a.match, b.match); c != 0 {
+		// How verbatim a match is chooses the name an entry shows, not
+		// its rank: a lake's Kyrgyz name is as good as a region's Latin.
+		ra, rb := rank(a), rank(b)
+		if c := slices.Compare(ra[:2], rb[:2]); c != 0 {
 			return c
-		}
-		if a.literal != b.literal {
-			if a.literal {
-				return -1
-			}
-			return 1
 		}
 		if c := cmp.Compare(eb.priority, ea.priority); c != 0 {
 			return c
@@ -358,6 +364,14 @@ func (e *Engine) Search(text string, opts SearchOptions) []Result {
 		})
 	}
 	return out
+}
+
+// boolRank orders true before false.
+func boolRank(b bool) int {
+	if b {
+		return 0
+	}
+	return 1
 }
 
 // duplicates reports whether two entries are one thing drawn twice: of

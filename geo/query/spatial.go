@@ -27,12 +27,19 @@ type Member struct {
 	Name string `json:"name"`
 	// Partly marks a line or polygon only partly inside the region.
 	Partly bool `json:"partly,omitempty"`
-	// Distance is, for a "near" question, the geodesic distance in
-	// metres from a point member to the nearest feature of the other
-	// layer, which Nearest names (NaN for a line or polygon member).
-	Distance float64        `json:"distance_m,omitempty"`
-	Nearest  *Ref           `json:"nearest,omitempty"`
-	Feature  *layer.Feature `json:"-"`
+	// Nearest is, for a point member of a "near" answer, the nearest
+	// feature of the other layer.
+	Nearest *Nearest       `json:"nearest,omitempty"`
+	Feature *layer.Feature `json:"-"`
+}
+
+// Nearest is the feature of another layer nearest to a member, and how
+// far it is.
+type Nearest struct {
+	Ref  Ref    `json:"ref"`
+	Name string `json:"name"`
+	// Distance is the geodesic distance in metres on WGS 84.
+	Distance float64 `json:"distance_m"`
 }
 
 // Within answers "which features of a layer lie in a region?": the
@@ -116,8 +123,8 @@ func within(p *overlay.Prepared, region, g orb.Geometry) (in, partly bool, err e
 // within metres, in true metres on the WGS 84 ellipsoid, of a feature the
 // other layer shows. The other layer's features near the first layer's
 // are buffered by the distance once (geo/overlay, GEOS), the buffer
-// prepared, and each point tested; each point member gets its geodesic
-// distance to the nearest of them.
+// prepared, and each point tested; each point member is given the
+// nearest of them, and its geodesic distance.
 func (e *Engine) Near(ctx context.Context, st *style.Style, layerID, nearLayerID string, metres float64, lang string) (*Answer, error) {
 	if !(metres >= 0) || math.IsInf(metres, 0) {
 		return nil, fmt.Errorf("query: the distance %v m is not a distance", metres)
@@ -177,11 +184,14 @@ func (e *Engine) Near(ctx context.Context, st *style.Style, layerID, nearLayerID
 		if !in {
 			continue
 		}
-		m := Member{Ref: Ref{Layer: layerID, ID: f.ID}, Name: e.nameIn(f, chain), Feature: f, Distance: math.NaN()}
+		m := Member{Ref: Ref{Layer: layerID, ID: f.ID}, Name: e.nameIn(f, chain), Feature: f}
 		if p, ok := f.Geometry.(orb.Point); ok {
-			m.Distance, m.Nearest, err = nearest(p, near, metres, nearLayerID)
+			d, at, err := nearest(p, near, metres)
 			if err != nil {
 				return nil, fmt.Errorf("query: feature %q of layer %q: %w", f.ID, layerID, err)
+			}
+			if at != nil {
+				m.Nearest = &Nearest{Ref: Ref{Layer: nearLayerID, ID: at.ID}, Name: e.nameIn(at, chain), Distance: d}
 			}
 		}
 		a.Members = append(a.Members, m)
@@ -190,13 +200,12 @@ func (e *Engine) Near(ctx context.Context, st *style.Style, layerID, nearLayerID
 	return a, nil
 }
 
-// nearest returns the geodesic distance from a point to the nearest of
-// features whose extents come within reach metres of it, and that
-// feature.
-func nearest(p orb.Point, features []*layer.Feature, reach float64, layerID string) (float64, *Ref, error) {
-	best, at := math.Inf(1), -1
+// nearest returns the nearest of features whose extents come within
+// reach metres of a point, and its geodesic distance; nil if none does.
+func nearest(p orb.Point, features []*layer.Feature, reach float64) (float64, *layer.Feature, error) {
+	best, at := math.Inf(1), (*layer.Feature)(nil)
 	around := grow(orb.Bound{Min: p, Max: p}, reach)
-	for i, f := range features {
+	for _, f := range features {
 		if !f.Geometry.Bound().Intersects(around) {
 			continue
 		}
@@ -205,13 +214,10 @@ func nearest(p orb.Point, features []*layer.Feature, reach float64, layerID stri
 			return 0, nil, err
 		}
 		if d < best {
-			best, at = d, i
+			best, at = d, f
 		}
 	}
-	if at < 0 {
-		return math.NaN(), nil, nil
-	}
-	return best, &Ref{Layer: layerID, ID: features[at].ID}, nil
+	return best, at, nil
 }
 
 // boundOf returns the extent of features.
