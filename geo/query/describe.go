@@ -90,7 +90,10 @@ func (e *Engine) Describe(ctx context.Context, ref Ref, lang string) (*Descripti
 	chain := e.atlas.Style.NameChain(lang)
 	d := &Description{
 		Ref: ref, Layer: e.layerTitle(ref.Layer), Name: e.nameIn(f, chain),
-		Kind: layer.KindOf(f.Geometry).String(), At: anchor(f.Geometry), Bound: box(f.Geometry.Bound()),
+		Kind: layer.KindOf(f.Geometry).String(), At: anchor(f.Geometry),
+	}
+	if f.Geometry != nil {
+		d.Bound = box(f.Geometry.Bound())
 	}
 	for _, field := range fieldOrder(l.Features, f) {
 		v, _ := f.Properties.Get(field)
@@ -117,6 +120,9 @@ func (e *Engine) Describe(ctx context.Context, ref Ref, lang string) (*Descripti
 	case layer.KindLine:
 		length := geodesic.Length(f.Geometry)
 		d.Facts = append(d.Facts, Row{Key: "length", Label: e.term("length", lang, chain), Value: e.length(length, lang, chain), Raw: length})
+	}
+	if f.Geometry == nil {
+		return d, nil
 	}
 	places, err := e.places(ctx, l.Style.Source, f, lang, chain)
 	if err != nil {

@@ -170,6 +170,16 @@ func (d *Dictionary) check() error {
 		}
 		return nil
 	}
+	for _, r := range d.Rank {
+		if r.Field == "" || (r.Order != "asc" && r.Order != "desc") {
+			return fmt.Errorf("rank: want a field and the order \"asc\" or \"desc\", not %+v", r)
+		}
+	}
+	for _, c := range d.Context {
+		if _, ok := d.Terms[c.Term]; !ok || c.Layer == "" {
+			return fmt.Errorf("context: %+v: want a layer and a term of terms", c)
+		}
+	}
 	for _, term := range requiredTerms {
 		if _, ok := d.Terms[term]; !ok {
 			return fmt.Errorf("terms: %q is missing", term)

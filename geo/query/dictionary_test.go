@@ -118,6 +118,19 @@ func TestDescribe_numbersInTheLanguage(t *testing.T) {
 	}
 }
 
+// TestFeatureWithoutGeometry: a feature whose geometry is null (GeoJSON
+// allows it) is described, and never found, hit or counted.
+func TestFeatureWithoutGeometry(t *testing.T) {
+	e := testEngine(t)
+	d, err := e.Describe(context.Background(), query.Ref{Layer: "points", ID: "ghost"}, "en")
+	if err != nil || d.Name != "Ghost" || len(d.Facts) != 0 {
+		t.Errorf("Describe of a feature without geometry: %+v, %v", d, err)
+	}
+	if got := e.Search("Ghost", query.SearchOptions{}); len(got) != 0 {
+		t.Errorf("Search found a feature the map cannot show: %v", got)
+	}
+}
+
 func TestCompare_aral(t *testing.T) {
 	e := engine(t)
 	for lang, want := range map[string]string{"en": "72.7 % smaller: 49\u00a0210 km² lost", "ru": "меньше на 72,7 %: потеряно 49\u00a0210 км²"} {
@@ -145,9 +158,10 @@ func TestCompare_aral(t *testing.T) {
 
 func TestMarks(t *testing.T) {
 	e := testEngine(t)
-	marks := e.Marks(nil, 8, query.Ref{Layer: "points", ID: "over"}, query.Ref{Layer: "areas", ID: "square"}, query.Ref{Layer: "points", ID: "gone"})
+	marks := e.Marks(nil, 8, query.Ref{Layer: "points", ID: "over"}, query.Ref{Layer: "areas", ID: "square"},
+		query.Ref{Layer: "points", ID: "gone"}, query.Ref{Layer: "points", ID: "ghost"})
 	if len(marks) != 2 {
-		t.Fatalf("%d marks, want 2 (an unknown feature is left out)", len(marks))
+		t.Fatalf("%d marks, want 2 (an unknown feature and one without geometry are left out)", len(marks))
 	}
 	if marks[0].Radius != 6 || marks[1].Radius != 0 {
 		t.Errorf("radii %v and %v, want the point symbol's 6 px and none for a polygon", marks[0].Radius, marks[1].Radius)

@@ -57,7 +57,9 @@ type Ref struct {
 }
 
 // New returns an engine over the atlas's sources and style, with the data
-// dictionary d. It checks that the layers the dictionary names exist.
+// dictionary d. It checks that the layers the dictionary names exist. A
+// layer added to the atlas later (atlas.AddVector) is searched once a new
+// engine is built.
 func New(a *atlas.Atlas, d *Dictionary) (*Engine, error) {
 	e := &Engine{atlas: a, dict: d, prepared: map[Ref]*overlay.Prepared{}, byValue: map[KeyRef]map[string]*layer.Feature{}}
 	for _, c := range d.Context {
@@ -68,6 +70,19 @@ func New(a *atlas.Atlas, d *Dictionary) (*Engine, error) {
 	for name, c := range d.Comparisons {
 		if _, err := e.vectorLayer(nil, c.Layer); err != nil {
 			return nil, fmt.Errorf("%w: comparison %q: %w", ErrDictionary, name, err)
+		}
+	}
+	for name, f := range d.Fields {
+		if f.Ref == nil {
+			continue
+		}
+		if _, err := e.vectorLayer(nil, f.Ref.Layer); err != nil {
+			return nil, fmt.Errorf("%w: field %q refers to %w", ErrDictionary, name, err)
+		}
+	}
+	for id := range d.Layers {
+		if _, ok := a.Style.Layer(id); !ok {
+			return nil, fmt.Errorf("%w: layers: %q is not a layer of the style", ErrDictionary, id)
 		}
 	}
 	e.index = buildIndex(e)
@@ -148,6 +163,9 @@ var everywhere = orb.Bound{Min: orb.Point{-180, -90}, Max: orb.Point{180, 90}}
 // or its label) at the deepest zoom it shows it at, or nil if it never
 // does.
 func shows(l *style.Layer, f *layer.Feature) *style.Rule {
+	if f.Geometry == nil {
+		return nil
+	}
 	var found *style.Rule
 	kind := layer.KindOf(f.Geometry)
 	for _, z := range zooms(l) {

@@ -72,6 +72,7 @@ func testEngine(t testing.TB) *query.Engine {
 		"points": {
 			{ID: "under", Geometry: at(200, 120), Properties: layer.PropertiesFromMap(map[string]any{"kind": "a"})},
 			{ID: "over", Geometry: at(204, 120), Properties: layer.PropertiesFromMap(map[string]any{"kind": "b"})},
+			{ID: "ghost", Properties: layer.PropertiesFromMap(map[string]any{"name": "Ghost", "kind": "b"})},
 		},
 		"crowd": {{ID: "c1", Geometry: at(700, 500)}, {ID: "c2", Geometry: at(703, 502)}},
 	}

@@ -8,13 +8,13 @@ import (
 // Marks returns the highlight marks (see render.Highlight) of features at
 // a zoom: their geometries, and for points the radius of the symbol st
 // draws them with there, so that the highlight rings the symbol. Refs
-// that name no feature are left out.
+// that name no feature, or one without geometry, are left out.
 func (e *Engine) Marks(st *style.Style, zoom float64, refs ...Ref) []render.Mark {
 	st = e.styleOr(st)
 	marks := make([]render.Mark, 0, len(refs))
 	for _, ref := range refs {
 		f, ok := e.Lookup(ref)
-		if !ok {
+		if !ok || f.Geometry == nil {
 			continue
 		}
 		m := render.Mark{Geometry: f.Geometry}

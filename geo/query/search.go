@@ -245,12 +245,18 @@ func (e *Engine) rankOf(f *layer.Feature) []float64 {
 func box(b orb.Bound) style.Box { return style.Box{b.Min[0], b.Min[1], b.Max[0], b.Max[1]} }
 
 // anchor returns where to fly to for a geometry: a point itself, else the
-// centroid.
+// centroid, else (for a degenerate geometry) the middle of its extent.
 func anchor(g orb.Geometry) orb.Point {
-	if p, ok := g.(orb.Point); ok {
-		return p
+	switch g := g.(type) {
+	case nil:
+		return orb.Point{}
+	case orb.Point:
+		return g
 	}
 	c, _ := planar.CentroidArea(g)
+	if math.IsNaN(c[0]) || math.IsNaN(c[1]) || math.IsInf(c[0], 0) || math.IsInf(c[1], 0) {
+		return g.Bound().Center()
+	}
 	return c
 }
 

@@ -290,6 +290,9 @@ func (h *highlighter) addCircle(c raster.Point, radius float64) {
 func (h *highlighter) reach(marks []Mark) image.Rectangle {
 	var r image.Rectangle
 	for _, m := range marks {
+		if m.Geometry == nil {
+			continue
+		}
 		b := m.Geometry.Bound()
 		nw, se := h.tr.point(orb.Point{b.Min[0], b.Max[1]}), h.tr.point(orb.Point{b.Max[0], b.Min[1]})
 		radius := m.Radius
