@@ -167,3 +167,34 @@ func TestMarks(t *testing.T) {
 		t.Errorf("radii %v and %v, want the point symbol's 6 px and none for a polygon", marks[0].Radius, marks[1].Radius)
 	}
 }
+
+func FuzzParseDictionary(f *testing.F) {
+	f.Add(assets.Dictionary)
+	f.Add([]byte(testDictionary))
+	f.Add([]byte(`{"languages": ["en"], "names": "name"}`))
+	f.Add([]byte(`{"languages": [], "fields": {"a": null}}`))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		d, err := query.ParseDictionary(data)
+		if err != nil {
+			if !errors.Is(err, query.ErrDictionary) {
+				t.Fatalf("error %v does not wrap ErrDictionary", err)
+			}
+			return
+		}
+		if len(d.Languages) == 0 || d.Names == "" {
+			t.Fatalf("accepted a dictionary without languages or names field: %+v", d)
+		}
+		for key, w := range d.Terms {
+			for _, lang := range d.Languages {
+				if strings.TrimSpace(w[lang]) == "" {
+					t.Fatalf("accepted term %q without text in %q", key, lang)
+				}
+			}
+		}
+		for name, fd := range d.Fields {
+			if fd == nil {
+				t.Fatalf("accepted a null field %q", name)
+			}
+		}
+	})
+}
