@@ -5,6 +5,7 @@ import (
 	"math"
 
 	"github.com/ecoatlas/ecoatlas/geo/layer"
+	"github.com/ecoatlas/ecoatlas/geo/mercator"
 	"github.com/ecoatlas/ecoatlas/geo/render"
 	"github.com/ecoatlas/ecoatlas/geo/style"
 	"github.com/ecoatlas/ecoatlas/geo/viewport"
@@ -79,7 +80,7 @@ func (e *Engine) Identify(ctx context.Context, st *style.Style, vp viewport.View
 			if r == nil || f.Geometry == nil {
 				continue
 			}
-			if d, ok := distance(vp, at, f.Geometry, r, &f.Properties); ok && d <= tolerance && !seen[sourced{l.Source, f.ID}] {
+			if d, ok := distance(vp, at, f.Geometry, r, &f.Properties, tolerance); ok && d <= tolerance && !seen[sourced{l.Source, f.ID}] {
 				seen[sourced{l.Source, f.ID}] = true
 				hits = append(hits, Hit{Ref: Ref{Layer: l.ID, ID: f.ID}, Feature: f, At: anchor(f.Geometry), Distance: max(d, 0)})
 			}
@@ -138,8 +139,10 @@ func maxNumber(n style.Number, zoom float64) float64 {
 
 // distance returns how far, in logical pixels, a position is from what a
 // rule draws of a geometry (negative inside a symbol, 0 inside a
-// polygon), and false if the rule draws nothing of it.
-func distance(vp viewport.Viewport, at orb.Point, g orb.Geometry, r *style.Rule, attrs style.Attributes) (float64, bool) {
+// polygon), and false if the rule draws nothing of it. Lines and outlines
+// farther than tolerance are not measured: their distance is then
+// reported as infinite.
+func distance(vp viewport.Viewport, at orb.Point, g orb.Geometry, r *style.Rule, attrs style.Attributes, tolerance float64) (float64, bool) {
 	switch g := g.(type) {
 	case orb.Point:
 		if r.Symbol == nil {
@@ -150,7 +153,7 @@ func distance(vp viewport.Viewport, at orb.Point, g orb.Geometry, r *style.Rule,
 	case orb.MultiPoint:
 		best, ok := math.Inf(1), false
 		for _, q := range g {
-			if d, hit := distance(vp, at, q, r, attrs); hit {
+			if d, hit := distance(vp, at, q, r, attrs, tolerance); hit {
 				best, ok = min(best, d), true
 			}
 		}
@@ -159,7 +162,8 @@ func distance(vp viewport.Viewport, at orb.Point, g orb.Geometry, r *style.Rule,
 		if r.Stroke == nil {
 			return 0, false
 		}
-		return pathDistance(vp, at, lines(g), false) - max(r.Stroke.Width.Eval(vp.Zoom, attrs), 1)/2, true
+		half := max(r.Stroke.Width.Eval(vp.Zoom, attrs), 1) / 2
+		return pathDistance(vp, at, lines(g), false, half+tolerance) - half, true
 	case orb.Ring, orb.Polygon, orb.MultiPolygon, orb.Bound:
 		if r.Fill.IsZero() && r.Stroke == nil {
 			return 0, false
@@ -172,11 +176,11 @@ func distance(vp viewport.Viewport, at orb.Point, g orb.Geometry, r *style.Rule,
 		if r.Stroke != nil {
 			half = max(r.Stroke.Width.Eval(vp.Zoom, attrs), 1) / 2
 		}
-		return pathDistance(vp, at, rings, true) - half, true
+		return pathDistance(vp, at, rings, true, half+tolerance) - half, true
 	case orb.Collection:
 		best, ok := math.Inf(1), false
 		for _, m := range g {
-			if d, hit := distance(vp, at, m, r, attrs); hit {
+			if d, hit := distance(vp, at, m, r, attrs, tolerance); hit {
 				best, ok = min(best, d), true
 			}
 		}
@@ -231,45 +235,59 @@ func areaRings(g orb.Geometry) [][]orb.Point {
 
 // inside reports whether a position lies inside rings as the map fills
 // them: by the even-odd rule, with edges straight on the map (in Web
-// Mercator), so that a hole is a hole whichever way it winds.
+// Mercator), so that a hole is a hole whichever way it winds. Only the
+// edges that cross the position's latitude are projected.
 func inside(vp viewport.Viewport, at orb.Point, rings [][]orb.Point) bool {
+	w := vp.PixelToWorld(at)
+	lat := mercator.Lat(w[1])
 	in := false
 	for _, ring := range rings {
 		if len(ring) < 3 {
 			continue
 		}
-		prev := vp.ToPixel(ring[len(ring)-1])
+		prev := ring[len(ring)-1]
 		for _, q := range ring {
-			p := vp.ToPixel(q)
-			if (p[1] > at[1]) != (prev[1] > at[1]) &&
-				at[0] < (prev[0]-p[0])*(at[1]-p[1])/(prev[1]-p[1])+p[0] {
-				in = !in
+			// Web Mercator keeps the order of latitudes, so an edge
+			// crosses the position's row on the map where it crosses its
+			// latitude.
+			if (q[1] > lat) != (prev[1] > lat) {
+				a, b := mercator.Project(q), mercator.Project(prev)
+				if w[0] < (b[0]-a[0])*(w[1]-a[1])/(b[1]-a[1])+a[0] {
+					in = !in
+				}
 			}
-			prev = p
+			prev = q
 		}
 	}
 	return in
 }
 
 // pathDistance returns the distance in logical pixels from a position to
-// the nearest point of paths (closed ones back to their start).
-func pathDistance(vp viewport.Viewport, at orb.Point, paths [][]orb.Point, closed bool) float64 {
+// the nearest point of paths (closed ones back to their start), if it is
+// within reach; +Inf otherwise. Only the segments that can come within
+// reach are projected.
+func pathDistance(vp viewport.Viewport, at orb.Point, paths [][]orb.Point, closed bool, reach float64) float64 {
+	nw, se := vp.FromPixel(orb.Point{at[0] - reach, at[1] - reach}), vp.FromPixel(orb.Point{at[0] + reach, at[1] + reach})
+	box := orb.Bound{Min: orb.Point{nw[0], se[1]}, Max: orb.Point{se[0], nw[1]}}
 	best := math.Inf(1)
+	segment := func(a, b orb.Point) {
+		// A segment with both ends beyond one side of the box stays
+		// beyond it on the map too.
+		if (a[0] < box.Min[0] && b[0] < box.Min[0]) || (a[0] > box.Max[0] && b[0] > box.Max[0]) ||
+			(a[1] < box.Min[1] && b[1] < box.Min[1]) || (a[1] > box.Max[1] && b[1] > box.Max[1]) {
+			return
+		}
+		best = min(best, segmentDistance(at, vp.ToPixel(a), vp.ToPixel(b)))
+	}
 	for _, path := range paths {
-		if len(path) == 0 {
-			continue
-		}
-		prev := vp.ToPixel(path[0])
 		if len(path) == 1 {
-			best = min(best, math.Hypot(prev[0]-at[0], prev[1]-at[1]))
+			segment(path[0], path[0])
 		}
-		for _, q := range path[1:] {
-			p := vp.ToPixel(q)
-			best = min(best, segmentDistance(at, prev, p))
-			prev = p
+		for i := 1; i < len(path); i++ {
+			segment(path[i-1], path[i])
 		}
-		if closed {
-			best = min(best, segmentDistance(at, prev, vp.ToPixel(path[0])))
+		if closed && len(path) > 1 {
+			segment(path[len(path)-1], path[0])
 		}
 	}
 	return best

@@ -300,3 +300,19 @@ func BenchmarkIdentify_1MPoints(b *testing.B) {
 	}
 	b.ReportMetric(float64(hits)/float64(b.N), "hits/op")
 }
+
+// BenchmarkIdentify_embedded clicks (or hovers) on the embedded map at
+// random places of a full-HD view of the region, at zoom 5, where every
+// polygon under the pointer (country, region, basin, lake) is tested.
+func BenchmarkIdentify_embedded(b *testing.B) {
+	e := engine(b)
+	e.Atlas().BuildIndexes()
+	vp := viewport.New(atlas.Region.Center(), 5, 1920, 1080, 1)
+	rng := rand.New(rand.NewPCG(1, 2))
+	for b.Loop() {
+		at := orb.Point{rng.Float64() * vp.Width, rng.Float64() * vp.Height}
+		if _, err := e.Identify(context.Background(), nil, vp, at, 3); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

@@ -151,3 +151,16 @@ func TestLegendCounts_tailingsAfterAFilter(t *testing.T) {
 		}
 	}
 }
+
+// BenchmarkLegendCounts_region counts every legend line of the embedded
+// map in a full-HD view of the region, as the layer panel does after each
+// change of view.
+func BenchmarkLegendCounts_region(b *testing.B) {
+	e := engine(b)
+	vp := viewport.New(orb.Point{67, 45}, 5, 1920, 1080, 1)
+	for b.Loop() {
+		if _, err := e.LegendCounts(context.Background(), nil, vp); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
