@@ -86,7 +86,7 @@ func identifyCommand(ctx context.Context, args []string, stdout io.Writer) error
 			w.printf("\n")
 		}
 		if a.Description == nil {
-			w.printf("%d. %d features close together (layer %s): %s\n", i+1, len(a.Members), a.Hit.Ref.Layer, strings.Join(a.Members, "; "))
+			w.printf("%d. %s (layer %s): %s\n", i+1, e.Title(a.Hit, *lang), a.Hit.Ref.Layer, strings.Join(a.Members, "; "))
 			continue
 		}
 		d := a.Description

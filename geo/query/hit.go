@@ -3,6 +3,7 @@ package query
 import (
 	"context"
 	"math"
+	"strconv"
 
 	"github.com/ecoatlas/ecoatlas/geo/layer"
 	"github.com/ecoatlas/ecoatlas/geo/mercator"
@@ -87,6 +88,19 @@ func (e *Engine) Identify(ctx context.Context, st *style.Style, vp viewport.View
 		}
 	}
 	return hits, nil
+}
+
+// Title returns what a pick list or a hover tip shows for a hit, in a
+// language: the feature's name, or for a cluster how many features it
+// groups ("3 features close together", "Объекты рядом: 3": the count
+// stands apart, so that no language needs its plural forms).
+func (e *Engine) Title(h Hit, lang string) string {
+	if h.Feature != nil {
+		return e.Name(h.Feature, lang)
+	}
+	lang = e.lang(lang)
+	chain := e.atlas.Style.NameChain(lang)
+	return fill(e.term("cluster", lang, chain), "n", strconv.Itoa(len(h.Members)))
 }
 
 // clusterSize is the number of a cluster's points, as the property a

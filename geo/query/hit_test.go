@@ -158,6 +158,13 @@ func TestIdentify_clusters(t *testing.T) {
 		if tc.members > 0 && (hits[0].Feature != nil || hits[0].Ref.Layer != "crowd") {
 			t.Errorf("zoom %v: the cluster hit is %+v", tc.zoom, hits[0])
 		}
+		want := "c2"
+		if tc.members > 0 {
+			want = "2 close together"
+		}
+		if got := e.Title(hits[0], "en"); got != want {
+			t.Errorf("zoom %v: the first hit's title is %q, want %q", tc.zoom, got, want)
+		}
 	}
 }
 
