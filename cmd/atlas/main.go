@@ -1,5 +1,5 @@
 // Command atlas renders Ecoatlas maps without a window, with exactly the
-// engine and style of the desktop app.
+// engine and style of the desktop app,
 //
 //	atlas render --out map.png [--size 1600x1000] [--scale 1|2]
 //	             [--bbox minlon,minlat,maxlon,maxlat | --center lon,lat --zoom z]
@@ -18,6 +18,13 @@
 // of, veils the rest and sets its badges, fitted to its places unless a
 // view is given; "clauses" lists the clauses with their links to the map;
 // "belts" plans the green belts of clause 17.
+//
+// and asks the map questions with the query engine of the app:
+//
+//	atlas find TEXT [--lang L] [--limit N] [--layer id] [--json]
+//	atlas identify --at lon,lat [--zoom z] [--tolerance px] [--lang L] [--json]
+//	atlas within --layer id (--basin NAME | --near id --km K) [--lang L] [--json]
+//	atlas compare [NAME] [--lang L] [--json]
 //
 // It exits with 0 on success, 2 on bad arguments and 1 when reading data
 // or writing the image fails, printing one line that says why. "tiles

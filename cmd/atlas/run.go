@@ -50,14 +50,18 @@ const usage = `usage: atlas render --out map.png [--size WxH] [--scale 1|2]
                     [--lang en|ru|kk|ky|tg|tk|uz] [--clause N] [--timings]
        atlas clauses [--json]
        atlas belts --out belts.geojson [--min-pop N] [--km K] [--density D] [--countries codes|all]
-` + tilesUsage
+` + tilesUsage + queryUsage
 
 // commands are atlas's subcommands by name, each given the arguments
 // after its name.
 var commands = map[string]func(ctx context.Context, args []string, stdout io.Writer) error{
-	"render":  renderCommand,
-	"clauses": clausesCommand,
-	"belts":   beltsCommand,
+	"render":   renderCommand,
+	"clauses":  clausesCommand,
+	"belts":    beltsCommand,
+	"find":     findCommand,
+	"identify": identifyCommand,
+	"within":   withinCommand,
+	"compare":  compareCommand,
 }
 
 // run is the whole program; main only wires it to the process.
