@@ -444,9 +444,9 @@ func (r *recordingTool) Dragged(_ viewport.Viewport, start, p orb.Point) bool {
 	r.drags = append(r.drags, p)
 	return r.takeDrags
 }
-func (r *recordingTool) DragEnd(_ viewport.Viewport, p orb.Point) { r.ended, r.dragEnd = true, p }
+func (r *recordingTool) DragEnd(_ viewport.Viewport, p orb.Point)   { r.ended, r.dragEnd = true, p }
 func (r *recordingTool) Hovered(viewport.Viewport, orb.Point, bool) { r.hovers++ }
-func (r *recordingTool) Cancelled()                                  { r.cancelled = true }
+func (r *recordingTool) Cancelled()                                 { r.cancelled = true }
 
 func TestView_toolTakesTapsAndDrags(t *testing.T) {
 	v, win := newView(t, 320, 200)
@@ -491,7 +491,10 @@ func TestView_toolDecliningADragPans(t *testing.T) {
 func TestView_overlaysDrawAboveTheMap(t *testing.T) {
 	v, win := newView(t, 320, 200)
 	red := color.RGBA{255, 0, 0, 255}
-	isRed := func(c color.Color) bool { r, g, b, a := c.RGBA(); return r == 0xffff && g == 0 && b == 0 && a == 0xffff }
+	isRed := func(c color.Color) bool {
+		r, g, b, a := c.RGBA()
+		return r == 0xffff && g == 0 && b == 0 && a == 0xffff
+	}
 	v.SetOverlay("mark", mapview.OverlayFunc(func(dst *image.RGBA, vp viewport.Viewport) {
 		dst.SetRGBA(int(vp.Width*vp.Scale/2), int(vp.Height*vp.Scale/2), red)
 	}))
