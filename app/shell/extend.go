@@ -17,7 +17,25 @@ import (
 // install themselves into the shell through the methods in this file: a
 // panel in the dock right of the map, items on the toolbar and in the
 // menus, and notices in the status bar. The shell knows none of them; the
-// program's main package installs them.
+// program's main package passes them to [New] with [WithFeatures].
+
+// Feature is a part of the app that installs its panels, toolbar items,
+// menu items, shortcuts and map tools into the shell.
+//
+// Install may run more than once: when the user switches the language of
+// the interface, the shell builds the window's content again and installs
+// every feature again, so that every text is in the new language. A
+// feature keeps its state (what is selected, the measure under way, the
+// story being shown) in its own fields, outside its widgets, and builds
+// its widgets afresh from that state on each Install.
+type Feature interface {
+	Install(s *Shell)
+}
+
+// WithFeatures installs features into the shell, in order.
+func WithFeatures(fs ...Feature) Option {
+	return func(c *config) { c.features = append(c.features, fs...) }
+}
 
 // Panel is a side panel of the dock, right of the map. The dock shows one
 // panel at a time, as tabs, and hides itself when none is open.

@@ -90,8 +90,9 @@ type Shell struct {
 type Option func(*config)
 
 type config struct {
-	lang    string
-	mapOpts []mapview.Option
+	lang     string
+	mapOpts  []mapview.Option
+	features []Feature
 }
 
 // WithLanguage sets the initial label language of the map (default
@@ -136,6 +137,10 @@ func New(a fyne.App, w fyne.Window, at *atlas.Atlas, st *style.Style, opts ...Op
 	w.SetContent(container.NewBorder(s.toolbar(), s.status.content, nil, nil, s.split))
 	s.addShortcuts(w.Canvas())
 	s.setLanguage(c.lang)
+	for _, f := range c.features {
+		f.Install(s)
+	}
+	s.RefreshMenu()
 	return s
 }
 
