@@ -1,7 +1,6 @@
 package i18n
 
 import (
-	"encoding/json"
 	"go/ast"
 	"go/parser"
 	"go/token"
@@ -132,13 +131,9 @@ func TestCatalogue_everyKeyUsedExists(t *testing.T) {
 func TestCatalogue_filesHaveOnlyEnglishKeys(t *testing.T) {
 	c := loaded()
 	for _, l := range languages() {
-		data, err := translations.ReadFile("translations/" + l + ".json")
+		other, err := messagesOf(l)
 		if err != nil {
 			t.Fatal(err)
-		}
-		var other map[string]string
-		if err := json.Unmarshal(data, &other); err != nil {
-			t.Fatalf("%s.json: %v", l, err)
 		}
 		for key := range other {
 			if _, ok := c.english[key]; !ok {
@@ -176,13 +171,9 @@ func TestCatalogue_declaration(t *testing.T) {
 		if l == "en" {
 			continue
 		}
-		data, err := translations.ReadFile("translations/" + l + ".json")
+		other, err := messagesOf(l)
 		if err != nil {
 			t.Fatal(err)
-		}
-		var other map[string]string
-		if err := json.Unmarshal(data, &other); err != nil {
-			t.Fatalf("%s.json: %v", l, err)
 		}
 		for key := range english {
 			if strings.TrimSpace(other[key]) == "" {
@@ -217,4 +208,12 @@ func TestMain(m *testing.M) {
 	// machine.
 	os.Setenv("LANG", "en_US.UTF-8")
 	os.Exit(m.Run())
+}
+
+func TestCatalogue_aKeyInTwoFilesIsCaught(t *testing.T) {
+	for _, l := range languages() {
+		if _, err := messagesOf(l); err != nil {
+			t.Error(err)
+		}
+	}
 }

@@ -8,6 +8,7 @@ import (
 	"fyne.io/fyne/v2/dialog"
 
 	"github.com/ecoatlas/ecoatlas/app/i18n"
+	"github.com/ecoatlas/ecoatlas/app/mapview"
 	"github.com/ecoatlas/ecoatlas/geo/atlas"
 	"github.com/ecoatlas/ecoatlas/geo/style"
 )
@@ -202,4 +203,26 @@ func (s *Shell) newDock() {
 	}
 	s.dockArea = s.dock
 	s.dockArea.Hide()
+}
+
+// SetDefaultTool sets the tool the map uses when no feature has taken it
+// (identify, in the app), and puts it to use unless another tool is.
+func (s *Shell) SetDefaultTool(t mapview.Tool) {
+	if cur := s.view.Tool(); cur == nil || cur == s.defaultTool {
+		s.view.SetTool(t)
+	}
+	s.defaultTool = t
+}
+
+// UseTool makes t the map's tool, in place of the default or of another
+// feature's tool, which is cancelled, until ReleaseTool.
+func (s *Shell) UseTool(t mapview.Tool) {
+	s.view.SetTool(t)
+}
+
+// ReleaseTool gives the map back to the default tool if t is in use.
+func (s *Shell) ReleaseTool(t mapview.Tool) {
+	if s.view.Tool() == t {
+		s.view.SetTool(s.defaultTool)
+	}
 }

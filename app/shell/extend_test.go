@@ -11,6 +11,8 @@ import (
 	"github.com/ecoatlas/ecoatlas/app/i18n"
 	"github.com/ecoatlas/ecoatlas/app/shell"
 	"github.com/ecoatlas/ecoatlas/geo/style"
+	"github.com/ecoatlas/ecoatlas/geo/viewport"
+	"github.com/paulmach/orb"
 )
 
 func TestShell_panelsOpenAndCloseTheDock(t *testing.T) {
@@ -73,4 +75,35 @@ func TestShell_styleListeners(t *testing.T) {
 // shellPanel returns a dock panel.
 func shellPanel(id string, content fyne.CanvasObject) shell.Panel {
 	return shell.Panel{ID: id, Title: id, Content: content}
+}
+
+// nopTool is a tool that does nothing.
+type nopTool struct{ name string }
+
+func (nopTool) Tapped(viewport.Viewport, orb.Point)                  {}
+func (nopTool) DoubleTapped(viewport.Viewport, orb.Point) bool       { return false }
+func (nopTool) Dragged(viewport.Viewport, orb.Point, orb.Point) bool { return false }
+func (nopTool) DragEnd(viewport.Viewport, orb.Point)                 {}
+func (nopTool) Hovered(viewport.Viewport, orb.Point, bool)           {}
+func (nopTool) Cancelled()                                           {}
+
+func TestShell_toolsReturnToTheDefault(t *testing.T) {
+	s, _ := newShell(t)
+	identify, measure := &nopTool{"identify"}, &nopTool{"measure"}
+	s.SetDefaultTool(identify)
+	if s.Map().Tool() != identify {
+		t.Fatal("the default tool is not in use")
+	}
+	s.UseTool(measure)
+	if s.Map().Tool() != measure {
+		t.Fatal("UseTool did not take the map")
+	}
+	s.ReleaseTool(identify) // not in use: nothing happens
+	if s.Map().Tool() != measure {
+		t.Error("releasing a tool not in use changed the map's tool")
+	}
+	s.ReleaseTool(measure)
+	if s.Map().Tool() != identify {
+		t.Error("the map did not return to the default tool")
+	}
 }

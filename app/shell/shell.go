@@ -84,6 +84,7 @@ type Shell struct {
 	toolbarEnd     fyne.CanvasObject // the spacer before its right end
 	mainMenu       *fyne.MainMenu
 	styleListeners []func(*style.Style)
+	defaultTool    mapview.Tool
 }
 
 // Option configures a [Shell] made by [New].
