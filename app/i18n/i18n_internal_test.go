@@ -5,7 +5,6 @@ import (
 	"go/parser"
 	"go/token"
 	"io/fs"
-	"os"
 	"path/filepath"
 	"slices"
 	"strconv"
@@ -87,9 +86,9 @@ func isT(fun ast.Expr) bool {
 }
 
 func TestCatalogue_everyKeyUsedExists(t *testing.T) {
-	c := loaded()
+	english := loaded()["en"]
 	prefixes := map[string]bool{}
-	for k := range c.english {
+	for k := range english {
 		first, _, _ := strings.Cut(k, ".")
 		prefixes[first] = true
 	}
@@ -116,11 +115,11 @@ func TestCatalogue_everyKeyUsedExists(t *testing.T) {
 			prefixesUsed = append(prefixesUsed, key)
 			continue
 		}
-		if _, ok := c.english[key]; !ok {
+		if _, ok := english[key]; !ok {
 			t.Errorf("%s: key %q is not in translations/en.json", where, key)
 		}
 	}
-	for key := range c.english {
+	for key := range english {
 		_, ok := used[key]
 		if !ok && !slices.ContainsFunc(prefixesUsed, func(p string) bool { return strings.HasPrefix(key, p) }) {
 			t.Errorf("key %q of translations/en.json is used nowhere", key)
@@ -129,14 +128,14 @@ func TestCatalogue_everyKeyUsedExists(t *testing.T) {
 }
 
 func TestCatalogue_filesHaveOnlyEnglishKeys(t *testing.T) {
-	c := loaded()
-	for _, l := range languages() {
+	english := loaded()["en"]
+	for _, l := range fileLanguages() {
 		other, err := messagesOf(l)
 		if err != nil {
 			t.Fatal(err)
 		}
 		for key := range other {
-			if _, ok := c.english[key]; !ok {
+			if _, ok := english[key]; !ok {
 				t.Errorf("%s.json: key %q is not in en.json", l, key)
 			}
 		}
@@ -147,7 +146,6 @@ func TestCatalogue_filesHaveOnlyEnglishKeys(t *testing.T) {
 // catalogue against the clause links: the English texts are the links'
 // own titles, and every language file translates the whole block.
 func TestCatalogue_declaration(t *testing.T) {
-	c := loaded()
 	links, err := seeds.EmbeddedLinks()
 	if err != nil {
 		t.Fatal(err)
@@ -163,11 +161,11 @@ func TestCatalogue_declaration(t *testing.T) {
 		english[f.Key()] = f.Title()
 	}
 	for key, want := range english {
-		if got := c.english[key]; got != want {
+		if got := loaded()["en"][key].plain; got != want {
 			t.Errorf("en.json: %q = %q, want the links' %q", key, got, want)
 		}
 	}
-	for _, l := range languages() {
+	for _, l := range fileLanguages() {
 		if l == "en" {
 			continue
 		}
@@ -176,7 +174,7 @@ func TestCatalogue_declaration(t *testing.T) {
 			t.Fatal(err)
 		}
 		for key := range english {
-			if strings.TrimSpace(other[key]) == "" {
+			if strings.TrimSpace(other[key].plain) == "" {
 				t.Errorf("%s.json: no translation of %q", l, key)
 			}
 		}
@@ -203,15 +201,72 @@ func TestT(t *testing.T) {
 	}
 }
 
-func TestMain(m *testing.M) {
-	// Pin the locale, so that Fyne's localizer answers in English on any
-	// machine.
-	os.Setenv("LANG", "en_US.UTF-8")
-	os.Exit(m.Run())
+func TestN_pluralForms(t *testing.T) {
+	t.Cleanup(func() { SetLanguage("en") })
+	c := loaded()
+	if c["tg"] == nil {
+		c["tg"] = map[string]text{}
+		t.Cleanup(func() { delete(c, "tg") })
+	}
+	c["en"]["test.sites"] = text{forms: map[string]string{"one": "{{.N}} site", "other": "{{.N}} sites"}}
+	c["ru"]["test.sites"] = text{forms: map[string]string{"one": "{{.N}} объект", "few": "{{.N}} объекта", "many": "{{.N}} объектов", "other": "{{.N}} объекта"}}
+	c["tg"]["test.sites"] = text{forms: map[string]string{"other": "{{.N}} объект"}}
+	t.Cleanup(func() { delete(c["en"], "test.sites"); delete(c["ru"], "test.sites"); delete(c["tg"], "test.sites") })
+	tests := []struct {
+		lang string
+		n    int
+		want string
+	}{
+		{"en", 1, "1 site"}, {"en", 2, "2 sites"}, {"en", 1000, "1,000 sites"},
+		{"ru", 1, "1 объект"}, {"ru", 3, "3 объекта"}, {"ru", 5, "5 объектов"}, {"ru", 21, "21 объект"}, {"ru", 11, "11 объектов"},
+		{"tg", 1, "1 объект"}, {"kk", 2, "2 sites"}, // Kazakh lacks the key: English
+	}
+	for _, tc := range tests {
+		SetLanguage(tc.lang)
+		if got := N("test.sites", tc.n); got != tc.want {
+			t.Errorf("%s N(%d) = %q, want %q", tc.lang, tc.n, got, tc.want)
+		}
+	}
+}
+
+func TestSetLanguage(t *testing.T) {
+	t.Cleanup(func() { SetLanguage("en") })
+	for in, want := range map[string]string{"ru": "ru", "kk_KZ": "kk", "uz-Latn-UZ": "uz", "fr": "en", "": "en"} {
+		if got := SetLanguage(in); got != want || Current() != want {
+			t.Errorf("SetLanguage(%q) = %q, Current %q; want %q", in, got, Current(), want)
+		}
+	}
+}
+
+func TestSystemLanguage(t *testing.T) {
+	for _, v := range []string{"LC_ALL", "LC_MESSAGES", "LANG", "LANGUAGE"} {
+		t.Setenv(v, "")
+	}
+	for env, want := range map[string]string{"ru_RU.UTF-8": "ru", "kk_KZ.UTF-8": "kk", "C.UTF-8": "en", "de_DE.UTF-8": "en"} {
+		t.Setenv("LANG", env)
+		if got := SystemLanguage(); got != want {
+			t.Errorf("LANG=%s: SystemLanguage %q, want %q", env, got, want)
+		}
+	}
+	t.Setenv("LANG", "C.UTF-8")
+	t.Setenv("LANGUAGE", "fr:ky")
+	if got := SystemLanguage(); got != "ky" {
+		t.Errorf("LANGUAGE=fr:ky: SystemLanguage %q, want ky", got)
+	}
+}
+
+func TestNumber(t *testing.T) {
+	t.Cleanup(func() { SetLanguage("en") })
+	for lang, want := range map[string]string{"en": "1,234,567.89", "ru": "1 234 567,89", "kk": "1 234 567,89"} {
+		SetLanguage(lang)
+		if got := strings.ReplaceAll(Number(1234567.891, 2), "\u00a0", " "); got != want {
+			t.Errorf("%s: Number = %q, want %q", lang, got, want)
+		}
+	}
 }
 
 func TestCatalogue_aKeyInTwoFilesIsCaught(t *testing.T) {
-	for _, l := range languages() {
+	for _, l := range fileLanguages() {
 		if _, err := messagesOf(l); err != nil {
 			t.Error(err)
 		}

@@ -53,13 +53,6 @@ func placesOf(st *style.Style) []Place {
 	return places
 }
 
-// Languages are the languages the map can label in, each with its name in
-// itself, in the order the chooser lists them.
-var Languages = []struct{ Tag, Name string }{
-	{"en", "English"}, {"ru", "Русский"}, {"kk", "Қазақша"}, {"ky", "Кыргызча"},
-	{"tg", "Тоҷикӣ"}, {"tk", "Türkmençe"}, {"uz", "Oʻzbekcha"},
-}
-
 // layerPanelOffset is the share of the window's width the layer panel
 // starts with.
 const layerPanelOffset = 0.26
@@ -174,12 +167,12 @@ func (s *Shell) toolbar() fyne.CanvasObject {
 		b.Importance = widget.LowImportance
 		items = append(items, b)
 	}
-	names := make([]string, len(Languages))
-	for i, l := range Languages {
+	names := make([]string, len(i18n.Languages))
+	for i, l := range i18n.Languages {
 		names[i] = l.Name
 	}
 	s.language = widget.NewSelect(names, func(name string) {
-		for _, l := range Languages {
+		for _, l := range i18n.Languages {
 			if l.Name == name {
 				s.setLanguage(l.Tag)
 			}
@@ -207,7 +200,7 @@ func (s *Shell) menu() *fyne.MainMenu {
 	}
 	labels := fyne.NewMenuItem(i18n.T("menu.labels"), nil)
 	labels.ChildMenu = fyne.NewMenu("")
-	for _, l := range Languages {
+	for _, l := range i18n.Languages {
 		labels.ChildMenu.Items = append(labels.ChildMenu.Items, fyne.NewMenuItem(l.Name, func() { s.setLanguage(l.Tag) }))
 	}
 	view.Items = append(view.Items,
@@ -262,7 +255,7 @@ func (s *Shell) toggleLayers() {
 // chooser.
 func (s *Shell) setLanguage(lang string) {
 	s.view.SetLanguage(lang)
-	for _, l := range Languages {
+	for _, l := range i18n.Languages {
 		if l.Tag == lang && s.language.Selected != l.Name {
 			s.language.SetSelected(l.Name)
 		}

@@ -32,6 +32,7 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/app"
 
+	"github.com/ecoatlas/ecoatlas/app/i18n"
 	"github.com/ecoatlas/ecoatlas/app/shell"
 	"github.com/ecoatlas/ecoatlas/assets"
 	"github.com/ecoatlas/ecoatlas/geo/atlas"
@@ -86,6 +87,7 @@ func run(args []string, stdout, stderr io.Writer) error {
 		debug.SetGCPercent(gcPercent)
 	}
 
+	i18n.SetLanguage(i18n.SystemLanguage())
 	loadStart := time.Now()
 	at, err := atlas.LoadDefault(context.Background())
 	if err != nil {
