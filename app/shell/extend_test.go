@@ -107,3 +107,40 @@ func TestShell_toolsReturnToTheDefault(t *testing.T) {
 		t.Error("the map did not return to the default tool")
 	}
 }
+
+// countingFeature installs a panel and counts its installs.
+type countingFeature struct{ installs int }
+
+func (f *countingFeature) Install(s *shell.Shell) {
+	f.installs++
+	s.AddPanel(shell.Panel{ID: "counting", Title: i18n.T("menu.interface"), Content: widget.NewLabel("panel")})
+}
+
+func TestShell_interfaceLanguageRebuildsTheWindow(t *testing.T) {
+	t.Cleanup(func() { i18n.SetLanguage("en") })
+	f := &countingFeature{}
+	s, w := newShell(t, shell.WithFeatures(f))
+	s.ShowPanel("counting")
+	view := s.Map().Viewport()
+
+	s.SetInterfaceLanguage("ru")
+
+	if f.installs != 2 {
+		t.Errorf("the feature was installed %d times, want again after the switch", f.installs)
+	}
+	if !s.PanelShown("counting") {
+		t.Error("the open panel closed with the switch")
+	}
+	if s.Map().Language() != "ru" || s.Map().Viewport() != view {
+		t.Errorf("map labels in %q at %+v; want Russian, the view kept", s.Map().Language(), s.Map().Viewport())
+	}
+	var found bool
+	for _, m := range w.MainMenu().Items {
+		for _, item := range m.Items {
+			found = found || item.Label == "Язык интерфейса"
+		}
+	}
+	if !found {
+		t.Error("the menus are not in Russian")
+	}
+}

@@ -59,6 +59,7 @@ const layerPanelOffset = 0.26
 
 // Shell is the assembled main window.
 type Shell struct {
+	app      fyne.App
 	window   fyne.Window
 	atlas    *atlas.Atlas
 	view     *mapview.View
@@ -78,6 +79,10 @@ type Shell struct {
 	mainMenu       *fyne.MainMenu
 	styleListeners []func(*style.Style)
 	defaultTool    mapview.Tool
+
+	features          []Feature
+	uiLanguage        string
+	languageListeners []func(string)
 }
 
 // Option configures a [Shell] made by [New].
@@ -109,17 +114,26 @@ func New(a fyne.App, w fyne.Window, at *atlas.Atlas, st *style.Style, opts ...Op
 	for _, opt := range opts {
 		opt(&c)
 	}
-	s := &Shell{window: w, atlas: at, places: placesOf(at.Style)}
-	s.about = func() { newAbout(w, a.Metadata().Version).Show() }
-	s.status = newStatusBar(s.about)
+	s := &Shell{app: a, window: w, atlas: at, places: placesOf(at.Style), features: c.features}
 	s.view = mapview.New(at, st, append([]mapview.Option{mapview.WithLanguage(c.lang)}, c.mapOpts...)...)
+	s.build(st)
+	return s
+}
+
+// build makes the window's content, menu and shortcuts around the map
+// view, in the current interface language, and installs the features.
+func (s *Shell) build(st *style.Style) {
+	w := s.window
+	s.about = func() { newAbout(w, s.app.Metadata().Version).Show() }
+	s.status = newStatusBar(s.about)
 	s.view.OnViewportChanged = s.status.setViewport
 	s.view.OnCursor = s.status.setCursor
-	s.layers = layerpanel.New(at, st)
+	s.layers = layerpanel.New(s.atlas, st)
 	s.layers.OnChanged = s.styleChanged
 	s.status.setStyle(st)
 	s.status.setViewport(s.view.Viewport())
 
+	s.panels = nil
 	s.newDock()
 	s.mapSplit = container.NewHSplit(s.mapArea(), s.dockArea)
 	s.mapSplit.Offset = dockOffset
@@ -130,12 +144,47 @@ func New(a fyne.App, w fyne.Window, at *atlas.Atlas, st *style.Style, opts ...Op
 	w.SetMainMenu(s.mainMenu)
 	w.SetContent(container.NewBorder(s.toolbar(), s.status.content, nil, nil, s.split))
 	s.addShortcuts(w.Canvas())
-	s.setLanguage(c.lang)
-	for _, f := range c.features {
+	s.setLanguage(s.view.Language())
+	for _, f := range s.features {
 		f.Install(s)
 	}
 	s.RefreshMenu()
-	return s
+}
+
+// SetInterfaceLanguage switches every text of the window, and the map's
+// labels, to a language of [i18n.Languages], without a restart: the
+// window's content is built again and every feature installed again, in
+// the new language (shortcuts registered again replace the old ones). The
+// map view with its view and style, the features' state and the dock's
+// open panels are kept. The map's labels can then be set to another
+// language with the toolbar's chooser.
+func (s *Shell) SetInterfaceLanguage(tag string) {
+	if i18n.SetLanguage(tag) == s.uiLanguage && s.uiLanguage != "" {
+		return
+	}
+	s.uiLanguage = i18n.Current()
+	var open []string
+	for _, p := range s.panels {
+		for _, tab := range s.dock.Items {
+			if tab.Content == p.Content && s.dockArea.Visible() {
+				open = append(open, p.ID)
+			}
+		}
+	}
+	s.view.SetLanguage(s.uiLanguage)
+	s.build(s.layers.Style())
+	for _, id := range open {
+		s.ShowPanel(id)
+	}
+	for _, f := range s.languageListeners {
+		f(s.uiLanguage)
+	}
+}
+
+// OnInterfaceLanguage adds a function called with the new tag after the
+// interface language changed and the window was built again.
+func (s *Shell) OnInterfaceLanguage(f func(tag string)) {
+	s.languageListeners = append(s.languageListeners, f)
 }
 
 // Places returns the fly-to destinations, in toolbar order.
@@ -198,6 +247,13 @@ func (s *Shell) menu() *fyne.MainMenu {
 			Label: i18n.T(p.Key), Action: func() { s.view.FlyTo(p.Bound) }, Shortcut: shortcut(p.Shortcut),
 		})
 	}
+	ui := fyne.NewMenuItem(i18n.T("menu.interface"), nil)
+	ui.ChildMenu = fyne.NewMenu("")
+	for _, l := range i18n.Languages {
+		item := fyne.NewMenuItem(l.Name, func() { s.SetInterfaceLanguage(l.Tag) })
+		item.Checked = l.Tag == i18n.Current()
+		ui.ChildMenu.Items = append(ui.ChildMenu.Items, item)
+	}
 	labels := fyne.NewMenuItem(i18n.T("menu.labels"), nil)
 	labels.ChildMenu = fyne.NewMenu("")
 	for _, l := range i18n.Languages {
@@ -208,6 +264,7 @@ func (s *Shell) menu() *fyne.MainMenu {
 		&fyne.MenuItem{Label: i18n.T("menu.zoomin"), Action: s.view.ZoomIn, Shortcut: shortcut(fyne.KeyEqual)},
 		&fyne.MenuItem{Label: i18n.T("menu.zoomout"), Action: s.view.ZoomOut, Shortcut: shortcut(fyne.KeyMinus)},
 		fyne.NewMenuItemSeparator(),
+		ui,
 		labels,
 	)
 	help := fyne.NewMenu(i18n.T("menu.help"),

@@ -27,7 +27,7 @@ var loadAtlas = sync.OnceValues(func() (*atlas.Atlas, error) {
 
 // newShell returns the shell in a 1000×700 test window, rendering tiles
 // synchronously.
-func newShell(t testing.TB) (*shell.Shell, fyne.Window) {
+func newShell(t testing.TB, opts ...shell.Option) (*shell.Shell, fyne.Window) {
 	t.Helper()
 	a := test.NewTempApp(t)
 	at, err := loadAtlas()
@@ -35,7 +35,8 @@ func newShell(t testing.TB) (*shell.Shell, fyne.Window) {
 		t.Fatal(err)
 	}
 	w := test.NewTempWindow(t, nil)
-	s := shell.New(a, w, at, at.Style.Clone(), shell.WithMapOptions(mapview.WithImmediateRendering()))
+	opts = append([]shell.Option{shell.WithMapOptions(mapview.WithImmediateRendering())}, opts...)
+	s := shell.New(a, w, at, at.Style.Clone(), opts...)
 	t.Cleanup(s.Close)
 	w.SetPadded(false)
 	w.Resize(fyne.NewSize(1000, 700))
