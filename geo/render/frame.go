@@ -60,15 +60,17 @@ func GeometryParallel(ctx context.Context, sc *Scene, vp viewport.Viewport, dst 
 // geometry is GeometryParallel with tiles of at most tile pixels square.
 func geometry(ctx context.Context, sc *Scene, vp viewport.Viewport, dst *image.RGBA, workers, tile int) error {
 	workers = max(workers, 1)
-	p, err := newPlan(ctx, sc, vp, dst, workers, tile)
+	p, err := newPlan(ctx, sc, vp, dst.Rect, workers, tile)
 	if err != nil {
 		return err
 	}
+	p.dst = dst
 	drawers := make([]*drawer, workers)
 	order := p.busiestFirst()
 	return parallel(ctx, workers, len(order), func(w, i int) error {
 		if drawers[w] == nil {
-			drawers[w] = &drawer{canvas: raster.New(dst), tr: p.tr, zoom: p.zoom, scale: p.scale}
+			c := raster.New(dst)
+			drawers[w] = &drawer{canvas: c, painter: c, tr: p.tr, zoom: p.zoom, scale: p.scale}
 		}
 		return drawers[w].drawTile(ctx, p, order[i])
 	})
@@ -133,6 +135,9 @@ func parallel(ctx context.Context, workers, n int, fn func(w, i int) error) erro
 // plan is the drawing work for one image: its tiles and, for every
 // visible layer, the projected features to draw on each tile.
 type plan struct {
+	// bounds are the device pixels drawn, the viewport's top-left one
+	// first; dst, for a raster target, is the image holding them.
+	bounds     image.Rectangle
 	dst        *image.RGBA
 	background [4]uint8
 	tr         transform
@@ -250,12 +255,11 @@ const (
 )
 
 // newPlan projects the features of the scene's visible layers that can
-// show on dst, on workers goroutines, and sorts them into tiles of dst at
-// most tile pixels square.
-func newPlan(ctx context.Context, sc *Scene, vp viewport.Viewport, dst *image.RGBA, workers, tile int) (*plan, error) {
-	b := dst.Rect
+// show on the device pixels b, on workers goroutines, and sorts them into
+// tiles of b at most tile pixels square.
+func newPlan(ctx context.Context, sc *Scene, vp viewport.Viewport, b image.Rectangle, workers, tile int) (*plan, error) {
 	p := &plan{
-		dst:        dst,
+		bounds:     b,
 		background: premultiplied(sc.Background),
 		tr:         newTransform(vp).translate(float64(b.Min.X), float64(b.Min.Y)),
 		zoom:       vp.Zoom,
@@ -367,7 +371,7 @@ func (p *plan) project(pr *projector, st *style.Layer, features []*layer.Feature
 	g := &pr.batch
 	g.points, g.parts = g.points[:0], g.parts[:0]
 	items := make([]item, 0, len(features))
-	b := p.dst.Rect
+	b := p.bounds
 	for _, f := range features {
 		r := st.RuleFor(p.zoom, &f.Properties)
 		if r == nil || f.Geometry == nil {
@@ -465,7 +469,7 @@ func (p *plan) planClusters(pl *plannedLayer, groups []cluster) {
 		return
 	}
 	s := &pl.layer.Style.Cluster.Symbol
-	b := p.dst.Rect
+	b := p.bounds
 	for _, g := range groups {
 		n := count(len(g.members))
 		c := clusterItem{
