@@ -54,16 +54,19 @@ var _ Painter = (*raster.Canvas)(nil)
 // PaintGeometry draws the scene's background and layers for a viewport
 // through a painter, with the viewport's top-left device pixel at `at`,
 // clipped to the viewport. A raster canvas is drawn on all cores, tile by
-// tile, straight into its image (its own clip and groups do not apply);
-// another painter gets the whole map in one pass, each layer once. It
-// returns ctx.Err() if cancelled midway.
+// tile, straight into its image (its own clip and groups do not apply),
+// or, when the scene's background is translucent (a veil over a map
+// painted before), aside and then composited over it; another painter
+// gets the whole map in one pass, each layer once. It returns ctx.Err()
+// if cancelled midway.
 func PaintGeometry(ctx context.Context, sc *Scene, vp viewport.Viewport, p Painter, at image.Point) error {
 	frame := image.Rectangle{Min: at, Max: at.Add(image.Pt(vp.DeviceWidth(), vp.DeviceHeight()))}
 	if c, ok := p.(*raster.Canvas); ok {
 		dst := c.Image().SubImage(frame).(*image.RGBA)
-		if dst.Rect != frame {
-			// The frame reaches beyond the image: draw the whole frame
-			// aside and copy what shows.
+		if dst.Rect != frame || sc.Background.A < 0xff {
+			// The frame reaches beyond the image, or what is below must
+			// show through: draw the whole frame aside and composite
+			// what shows.
 			img := image.NewRGBA(frame)
 			if err := GeometryParallel(ctx, sc, vp, img, runtime.GOMAXPROCS(0)); err != nil {
 				return err
