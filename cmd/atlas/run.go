@@ -50,7 +50,7 @@ const usage = `usage: atlas render --out map.png [--size WxH] [--scale 1|2]
                     [--lang en|ru|kk|ky|tg|tk|uz] [--clause N] [--timings]
        atlas clauses [--json]
        atlas belts --out belts.geojson [--min-pop N] [--km K] [--density D] [--countries codes|all]
-` + tilesUsage + queryUsage
+` + exportUsage + tilesUsage + queryUsage
 
 // commands are atlas's subcommands by name, each given the arguments
 // after its name.
@@ -62,6 +62,7 @@ var commands = map[string]func(ctx context.Context, args []string, stdout io.Wri
 	"identify": identifyCommand,
 	"within":   withinCommand,
 	"compare":  compareCommand,
+	"export":   exportCommand,
 }
 
 // run is the whole program; main only wires it to the process.
