@@ -10,6 +10,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/ecoatlas/ecoatlas/assets"
 	"github.com/ecoatlas/ecoatlas/geo/story"
 	"github.com/ecoatlas/ecoatlas/geo/style"
 	"github.com/ecoatlas/ecoatlas/seeds"
@@ -202,4 +203,40 @@ func FuzzParse(f *testing.F) {
 		}
 		roundTrip(t, s)
 	})
+}
+
+func TestReadmeExample_parsesAndRoundTrips(t *testing.T) {
+	readme, err := os.ReadFile(filepath.Join("..", "..", "README.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, after, ok := strings.Cut(string(readme), "### Stories")
+	if !ok {
+		t.Fatal("the README has no Stories section")
+	}
+	_, block, ok := strings.Cut(after, "```json\n")
+	block, _, closed := strings.Cut(block, "```")
+	if !ok || !closed {
+		t.Fatal("the README's Stories section has no JSON example")
+	}
+	s, err := story.Parse(strings.NewReader(block), "README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(s.Steps) != 1 || s.Steps[0].Duration != 8 || s.Steps[0].Highlight.Clause != 12 || len(s.Steps[0].Filter) != 1 {
+		t.Errorf("the README's example reads as %+v", s)
+	}
+	roundTrip(t, s)
+	if err := s.Check(readmeStyle(), seeds.Embedded()); err != nil {
+		t.Errorf("the README's example names what the map lacks: %v", err)
+	}
+}
+
+// readmeStyle returns the embedded default style.
+func readmeStyle() *style.Style {
+	st, err := style.Parse(assets.DefaultStyle)
+	if err != nil {
+		panic(err)
+	}
+	return st
 }
