@@ -49,7 +49,7 @@ func newLayerRow(p *Panel, l *style.Layer, expanded bool) *layerRow {
 		p.edit(id, func(l *style.Layer) { l.Hidden = !on })
 	}
 
-	r.title = widget.NewLabel(l.Title)
+	r.title = widget.NewLabel(i18n.Style(l.Title))
 	r.title.Wrapping = fyne.TextWrapWord
 
 	r.expand = widget.NewButtonWithIcon("", nil, func() {
@@ -81,7 +81,7 @@ func newLayerRow(p *Panel, l *style.Layer, expanded bool) *layerRow {
 		details = append(details, legend(part, p.kind(part))...)
 	}
 	if l.Note != "" {
-		details = append(details, note(l.Note))
+		details = append(details, note(i18n.Style(l.Note)))
 	}
 	r.details = container.NewVBox(details...)
 
@@ -127,7 +127,7 @@ func legendLine(rule *style.Rule, kind layer.GeometryKind) fyne.CanvasObject {
 	sample := canvas.NewImageFromImage(render.Swatch(rule, kind, swatchWidth, swatchHeight, swatchScale))
 	sample.FillMode = canvas.ImageFillContain
 	sample.SetMinSize(fyne.NewSize(swatchWidth, swatchHeight))
-	text := widget.NewLabel(rule.Legend)
+	text := widget.NewLabel(i18n.Style(rule.Legend))
 	text.SizeName = theme.SizeNameCaptionText
 	text.Wrapping = fyne.TextWrapWord
 	return container.NewBorder(nil, nil, container.NewCenter(sample), nil, text)
