@@ -185,7 +185,7 @@ func renderClause(ctx context.Context, o options, stdout io.Writer) error {
 	}
 	a.Style = st
 	for _, path := range o.adds {
-		v, err := decode.File(path)
+		v, err := decode.File(ctx, path, decode.Limits{})
 		if err != nil {
 			return err
 		}

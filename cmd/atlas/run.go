@@ -255,7 +255,7 @@ func renderCommand(ctx context.Context, args []string, stdout io.Writer) error {
 	defer a.Close()
 	a.Style = st
 	for _, path := range o.adds {
-		v, err := decode.File(path)
+		v, err := decode.File(ctx, path, decode.Limits{})
 		if err != nil {
 			return err
 		}
