@@ -240,7 +240,10 @@ func (v *View) newCache(budget int64) {
 // keys, if it has less. A cache smaller than one view would evict the
 // view's own tiles while it renders them, for ever. The cache is replaced,
 // so its tiles are lost: this happens on the first frame on a large
-// screen, or when the window grows a lot, not while panning.
+// screen, or when the window grows a lot, not while panning. The old
+// scheduler is closed on a goroutine of its own: Close waits for the
+// renders under way, and a tile of one huge feature can take seconds,
+// which the UI goroutine must not wait for.
 func (v *View) growCache(keys []tile.Key) {
 	var need int64
 	for _, k := range keys {
@@ -250,7 +253,7 @@ func (v *View) growCache(keys []tile.Key) {
 	if need <= v.cacheBytes {
 		return
 	}
-	v.scheduler.Close()
+	go v.scheduler.Close()
 	v.newCache(need)
 }
 
