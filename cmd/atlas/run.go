@@ -10,6 +10,7 @@ import (
 	"maps"
 	"math"
 	"path/filepath"
+	"runtime"
 	"runtime/debug"
 	"slices"
 	"strconv"
@@ -400,6 +401,7 @@ func renderCommand(ctx context.Context, args []string, stdout io.Writer) error {
 	default:
 		vp = vp.Fit(atlas.Region, 0)
 	}
+	limitMemory(vp)
 	img, err := render.Frame(ctx, a.Scene(a.Style, o.lang), vp)
 	if err != nil {
 		return err
@@ -418,6 +420,21 @@ func renderCommand(ctx context.Context, args []string, stdout io.Writer) error {
 			loaded.Sub(start).Seconds(), rendered.Sub(loaded).Seconds(), done.Sub(rendered).Seconds())
 	}
 	return o.tiles.err()
+}
+
+// limitMemory has the collector keep memory, once the data is loaded,
+// just above what it takes and what drawing it needs: the image, and one
+// band of projected geometry at a time (see render.GeometryParallel).
+// Left to itself, it would let the garbage of drawing pile up to as much
+// again as the loaded data. Collecting more often costs little: most of
+// the loaded data is coordinates, which hold no pointers to follow.
+func limitMemory(vp viewport.Viewport) {
+	var ms runtime.MemStats
+	runtime.ReadMemStats(&ms)
+	inUse := int64(ms.Sys - ms.HeapReleased)
+	image := 4 * int64(vp.DeviceWidth()) * int64(vp.DeviceHeight())
+	debug.SetMemoryLimit(inUse + image + max(32<<20, inUse*15/100))
+	debug.SetGCPercent(20)
 }
 
 // addFiles decodes the files of --add and adds them to the map.
