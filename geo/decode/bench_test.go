@@ -97,7 +97,9 @@ func benchmarkGeoJSONReader(b *testing.B, data []byte) {
 
 // BenchmarkGeoJSONReader_points reads the points from a reader, block by
 // block, as decode.File reads a file.
-func BenchmarkGeoJSONReader_points(b *testing.B) { benchmarkGeoJSONReader(b, pointsCollection(120_000)) }
+func BenchmarkGeoJSONReader_points(b *testing.B) {
+	benchmarkGeoJSONReader(b, pointsCollection(120_000))
+}
 
 // BenchmarkGeoJSONReader_polygons reads the polygons from a reader.
 func BenchmarkGeoJSONReader_polygons(b *testing.B) {

@@ -3,8 +3,10 @@ package decode
 import (
 	"bytes"
 	"context"
+	"encoding/binary"
 	"errors"
 	"io"
+	"math/bits"
 	"runtime"
 	"sync"
 	"sync/atomic"
@@ -77,11 +79,9 @@ func runeCount(b []byte) int {
 	n := len(b)
 	i := 0
 	for ; i+8 <= len(b); i += 8 {
-		w := uint64(b[i]) | uint64(b[i+1])<<8 | uint64(b[i+2])<<16 | uint64(b[i+3])<<24 |
-			uint64(b[i+4])<<32 | uint64(b[i+5])<<40 | uint64(b[i+6])<<48 | uint64(b[i+7])<<56
+		w := binary.LittleEndian.Uint64(b[i:])
 		// A continuation byte is 10xxxxxx: high bit set, the next one clear.
-		cont := w &^ (w << 1) & 0x8080808080808080
-		n -= popcount(cont)
+		n -= bits.OnesCount64(w &^ (w << 1) & 0x8080808080808080)
 	}
 	for ; i < len(b); i++ {
 		if b[i]&0xC0 == 0x80 {
@@ -89,14 +89,6 @@ func runeCount(b []byte) int {
 		}
 	}
 	return n
-}
-
-// popcount returns the number of bits set in x.
-func popcount(x uint64) int {
-	x -= x >> 1 & 0x5555555555555555
-	x = x&0x3333333333333333 + x>>2&0x3333333333333333
-	x = (x + x>>4) & 0x0f0f0f0f0f0f0f0f
-	return int(x * 0x0101010101010101 >> 56)
 }
 
 // block is a buffer of input, shared by the batches cut from it and
@@ -115,6 +107,7 @@ type recycling struct {
 	features chan []layer.Feature
 }
 
+// newRecycling returns empty recycling for a read on workers goroutines.
 func newRecycling(workers int) *recycling {
 	n := 8*workers + 4 // more than the batches in flight
 	return &recycling{blocks: make(chan *block, n), records: make(chan []span, n), features: make(chan []layer.Feature, n)}
