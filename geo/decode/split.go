@@ -462,6 +462,20 @@ func zeroBytes(x uint64) uint64 {
 // scanString scans past the string at the scanner, checking its length.
 func (sp *splitter) scanString() *failure {
 	start := sp.base + int64(sp.pos)
+	// In the head, the start of a long string leaves the buffer for the
+	// head text; its place there locates a fault.
+	headAt := -1
+	if sp.headFrom >= 0 {
+		headAt = len(sp.head) + sp.pos - sp.headFrom
+	}
+	tooLong := func() *failure {
+		err := &LimitError{Name: "string-size", Max: sp.lim.StringBytes}
+		if start < sp.base && headAt >= 0 {
+			sp.syncHead()
+			return &failure{feature: -1, at: sp.headPosition(headAt), err: err}
+		}
+		return sp.fault(int(start-sp.base), err)
+	}
 	i := sp.pos + 1
 	for {
 		buf := sp.buf
@@ -473,7 +487,7 @@ func (sp *splitter) scanString() *failure {
 			switch buf[i] {
 			case '"':
 				if sp.base+int64(i)-start-1 > sp.lim.StringBytes {
-					return sp.fault(int(start-sp.base), &LimitError{Name: "string-size", Max: sp.lim.StringBytes})
+					return tooLong()
 				}
 				sp.pos = i + 1
 				return nil
@@ -484,7 +498,7 @@ func (sp *splitter) scanString() *failure {
 			}
 		}
 		if sp.base+int64(i)-start > sp.lim.StringBytes {
-			return sp.fault(int(start-sp.base), &LimitError{Name: "string-size", Max: sp.lim.StringBytes})
+			return tooLong()
 		}
 		at := sp.base + int64(i)
 		sp.pos = min(i, len(buf))
