@@ -24,6 +24,7 @@ import (
 	"github.com/ecoatlas/ecoatlas/app/mapview"
 	"github.com/ecoatlas/ecoatlas/geo/atlas"
 	"github.com/ecoatlas/ecoatlas/geo/style"
+	"github.com/ecoatlas/ecoatlas/geo/viewport"
 )
 
 // Place is a destination of the fly-to buttons.
@@ -77,7 +78,10 @@ type Shell struct {
 	toolbarEnd     fyne.CanvasObject // the spacer before its right end
 	mainMenu       *fyne.MainMenu
 	styleListeners []func(*style.Style)
+	viewListeners  []func(viewport.Viewport)
+	langListeners  []func(string)
 	defaultTool    mapview.Tool
+	mapObjects     *fyne.Container // the objects floating over the map
 }
 
 // Option configures a [Shell] made by [New].
@@ -113,7 +117,7 @@ func New(a fyne.App, w fyne.Window, at *atlas.Atlas, st *style.Style, opts ...Op
 	s.about = func() { newAbout(w, a.Metadata().Version).Show() }
 	s.status = newStatusBar(s.about)
 	s.view = mapview.New(at, st, append([]mapview.Option{mapview.WithLanguage(c.lang)}, c.mapOpts...)...)
-	s.view.OnViewportChanged = s.status.setViewport
+	s.view.OnViewportChanged = s.viewportChanged
 	s.view.OnCursor = s.status.setCursor
 	s.layers = layerpanel.New(at, st)
 	s.layers.OnChanged = s.styleChanged
@@ -153,7 +157,8 @@ func (s *Shell) mapArea() fyne.CanvasObject {
 	zoomOut := widget.NewButtonWithIcon("", theme.ZoomOutIcon(), s.view.ZoomOut)
 	home := widget.NewButtonWithIcon("", theme.ZoomFitIcon(), s.view.Home)
 	controls := container.NewVBox(zoomIn, zoomOut, home)
-	return container.NewStack(s.view, container.NewPadded(container.NewBorder(nil, nil, nil, controls)))
+	s.mapObjects = container.NewStack(s.view, container.NewPadded(container.NewBorder(nil, nil, nil, controls)))
+	return s.mapObjects
 }
 
 // toolbar returns the line over the map: the layer panel switch, the
@@ -251,13 +256,19 @@ func (s *Shell) toggleLayers() {
 	s.split.Refresh()
 }
 
-// setLanguage switches the map's label language and shows it in the
-// chooser.
+// setLanguage switches the map's label language, shows it in the
+// chooser and tells the listeners.
 func (s *Shell) setLanguage(lang string) {
+	changed := lang != s.view.Language()
 	s.view.SetLanguage(lang)
 	for _, l := range i18n.Languages {
 		if l.Tag == lang && s.language.Selected != l.Name {
 			s.language.SetSelected(l.Name)
+		}
+	}
+	if changed {
+		for _, f := range s.langListeners {
+			f(lang)
 		}
 	}
 }
