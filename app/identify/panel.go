@@ -91,7 +91,8 @@ func (p *panel) pickEntry(ref query.Ref, name string, depth int) fyne.CanvasObje
 	if l, ok := f.shell.Style().Layer(ref.Layer); ok && l.Title != "" {
 		text = i18n.T("identify.entry", map[string]any{"Name": name, "Layer": l.Title})
 	}
-	e := newEntry(text, f.hasSelected && f.selected == ref, func() { f.selectRef(ref) })
+	e := NewLine(text, "", func() { f.selectRef(ref) })
+	e.SetSelected(f.hasSelected && f.selected == ref)
 	if depth == 0 {
 		return e
 	}
@@ -268,79 +269,115 @@ func warning(text string) fyne.CanvasObject {
 	return container.NewBorder(nil, nil, container.NewCenter(icon), nil, l)
 }
 
-// entry is a line of the pick list: a name that selects its feature when
-// clicked, its background marking the selected one.
-type entry struct {
+// Line is a line of a list to choose from (the pick list, search
+// results): a text, with an optional detail in small letters at its end,
+// that does something when clicked; its background marks the line
+// chosen. It takes no keyboard focus, so an entry typed in keeps it.
+type Line struct {
 	widget.BaseWidget
-	label    *widget.Label
-	selected bool
-	hovered  bool
-	onTapped func()
+	label, detail *widget.Label
+	selected      bool
+	hovered       bool
+	onTapped      func()
 }
 
-func newEntry(text string, selected bool, onTapped func()) *entry {
-	e := &entry{label: widget.NewLabel(text), selected: selected, onTapped: onTapped}
-	e.label.Truncation = fyne.TextTruncateEllipsis
-	if selected {
-		e.label.TextStyle = fyne.TextStyle{Bold: true}
+// NewLine returns a line of text and detail that calls onTapped when
+// clicked.
+func NewLine(text, detail string, onTapped func()) *Line {
+	l := &Line{label: widget.NewLabel(text), detail: widget.NewLabel(detail), onTapped: onTapped}
+	l.label.Truncation = fyne.TextTruncateEllipsis
+	l.detail.SizeName = theme.SizeNameCaptionText
+	l.detail.Importance = widget.LowImportance
+	l.ExtendBaseWidget(l)
+	return l
+}
+
+// Text returns the line's text.
+func (l *Line) Text() string { return l.label.Text }
+
+// SetSelected marks the line as chosen, or not.
+func (l *Line) SetSelected(on bool) {
+	if l.selected == on {
+		return
 	}
-	e.ExtendBaseWidget(e)
-	return e
+	l.selected = on
+	l.label.TextStyle = fyne.TextStyle{Bold: on}
+	l.Refresh()
 }
 
-// Declare conformity with the interfaces of the input an entry handles.
+// Declare conformity with the interfaces of the input a line handles.
 var (
-	_ fyne.Tappable      = (*entry)(nil)
-	_ desktop.Hoverable  = (*entry)(nil)
-	_ desktop.Cursorable = (*entry)(nil)
+	_ fyne.Tappable      = (*Line)(nil)
+	_ desktop.Hoverable  = (*Line)(nil)
+	_ desktop.Cursorable = (*Line)(nil)
 )
 
-func (e *entry) CreateRenderer() fyne.WidgetRenderer {
+// CreateRenderer is a private method to Fyne which links this widget to
+// its renderer.
+func (l *Line) CreateRenderer() fyne.WidgetRenderer {
 	bg := canvas.NewRectangle(color.Transparent)
 	bg.CornerRadius = theme.SelectionRadiusSize()
-	r := &entryRenderer{e: e, bg: bg}
+	r := &lineRenderer{l: l, bg: bg}
 	r.Refresh()
 	return r
 }
 
-func (e *entry) Tapped(*fyne.PointEvent) { e.onTapped() }
+// Tapped calls the line's action.
+func (l *Line) Tapped(*fyne.PointEvent) { l.onTapped() }
 
-func (e *entry) MouseIn(*desktop.MouseEvent) { e.hovered = true; e.Refresh() }
+// MouseIn shows that the line can be clicked.
+func (l *Line) MouseIn(*desktop.MouseEvent) { l.hovered = true; l.Refresh() }
 
-func (e *entry) MouseMoved(*desktop.MouseEvent) {}
+// MouseMoved does nothing.
+func (l *Line) MouseMoved(*desktop.MouseEvent) {}
 
-func (e *entry) MouseOut() { e.hovered = false; e.Refresh() }
+// MouseOut ends MouseIn's mark.
+func (l *Line) MouseOut() { l.hovered = false; l.Refresh() }
 
-func (e *entry) Cursor() desktop.Cursor { return desktop.PointerCursor }
+// Cursor is the pointing hand.
+func (l *Line) Cursor() desktop.Cursor { return desktop.PointerCursor }
 
-type entryRenderer struct {
-	e  *entry
+type lineRenderer struct {
+	l  *Line
 	bg *canvas.Rectangle
 }
 
-func (r *entryRenderer) Layout(size fyne.Size) {
+func (r *lineRenderer) Layout(size fyne.Size) {
 	r.bg.Resize(size)
-	r.e.label.Resize(size)
+	d := r.l.detail.MinSize()
+	if r.l.detail.Text == "" {
+		d.Width = 0
+	}
+	r.l.label.Resize(fyne.NewSize(size.Width-d.Width, size.Height))
+	r.l.detail.Move(fyne.NewPos(size.Width-d.Width, (size.Height-d.Height)/2))
+	r.l.detail.Resize(d)
 }
 
-func (r *entryRenderer) MinSize() fyne.Size {
-	min := r.e.label.MinSize()
-	return fyne.NewSize(min.Width, min.Height)
+func (r *lineRenderer) MinSize() fyne.Size {
+	m := r.l.label.MinSize()
+	if r.l.detail.Text != "" {
+		d := r.l.detail.MinSize()
+		m = fyne.NewSize(m.Width+d.Width, max(m.Height, d.Height))
+	}
+	return m
 }
 
-func (r *entryRenderer) Refresh() {
+func (r *lineRenderer) Refresh() {
 	switch {
-	case r.e.selected:
+	case r.l.selected:
 		r.bg.FillColor = theme.Color(theme.ColorNameSelection)
-	case r.e.hovered:
+	case r.l.hovered:
 		r.bg.FillColor = theme.Color(theme.ColorNameHover)
 	default:
 		r.bg.FillColor = color.Transparent
 	}
 	r.bg.Refresh()
-	r.e.label.Refresh()
+	r.l.label.Refresh()
+	r.l.detail.Refresh()
 }
 
-func (r *entryRenderer) Objects() []fyne.CanvasObject { return []fyne.CanvasObject{r.bg, r.e.label} }
+func (r *lineRenderer) Objects() []fyne.CanvasObject {
+	return []fyne.CanvasObject{r.bg, r.l.label, r.l.detail}
+}
 
-func (r *entryRenderer) Destroy() {}
+func (r *lineRenderer) Destroy() {}
