@@ -115,9 +115,9 @@ func (f *Feature) Install(s *shell.Shell) {
 // restore puts the loaded workspace back, or tells why there is none.
 func (f *Feature) restore() {
 	if f.unusable != nil {
-		msg := i18n.T("workspace.unusable", map[string]any{"Error": f.unusable.Error()})
+		msg := i18n.T("reopen.unusable", map[string]any{"Error": f.unusable.Error()})
 		if f.asideAt != "" {
-			msg = i18n.T("workspace.setaside", map[string]any{"Error": f.unusable.Error(), "File": f.asideAt})
+			msg = i18n.T("reopen.setaside", map[string]any{"Error": f.unusable.Error(), "File": f.asideAt})
 		}
 		f.shell.Notify(msg)
 		return
@@ -144,7 +144,7 @@ func (f *Feature) restore() {
 			continue
 		}
 		if err := p.RestoreWorkspace(data); err != nil {
-			s.Notify(i18n.T("workspace.part", map[string]any{"Error": err.Error()}))
+			s.Notify(i18n.T("reopen.part", map[string]any{"Error": err.Error()}))
 		}
 	}
 }
@@ -276,6 +276,6 @@ func (f *Feature) report(err error) {
 	}
 	if !f.failed {
 		f.failed = true
-		f.shell.Notify(i18n.T("workspace.unsaved", map[string]any{"Error": err.Error()}))
+		f.shell.Notify(i18n.T("reopen.unsaved", map[string]any{"Error": err.Error()}))
 	}
 }
