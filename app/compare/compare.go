@@ -248,11 +248,11 @@ func ends(text string, align fyne.TextAlign) *widget.Label {
 	return l
 }
 
-// caption returns small dimmed wrapping text.
+// caption returns small italic wrapping text.
 func caption(text string) *widget.Label {
 	l := wrapped(text)
 	l.SizeName = theme.SizeNameCaptionText
-	l.Importance = widget.LowImportance
+	l.TextStyle = fyne.TextStyle{Italic: true}
 	return l
 }
 

@@ -57,7 +57,9 @@ const Tolerance = 4
 
 // Section is a part of the identify panel that another feature adds for
 // the selected feature: the declaration's words about a place, the
-// questions a basin can answer.
+// questions a basin can answer. Sections show, in the order they were
+// added, after the feature's coordinates, measures, basin, country and
+// names, and before its attributes.
 type Section struct {
 	// ID names the section. Adding a section with the ID of one added
 	// before replaces it, so a feature may add its sections on every
@@ -351,9 +353,9 @@ func (f *Feature) Wait() {
 }
 
 // aroundDegrees is the least width and height, in degrees, of the area
-// Around shows: about 10 km, enough to see a site among its
-// surroundings.
-const aroundDegrees = 0.1
+// Around shows: about 50 km, enough to see a site among the towns and
+// rivers around it at the detail of the embedded map.
+const aroundDegrees = 0.5
 
 // Around returns the lon/lat bound to fly to for a feature's extent: the
 // extent itself, widened about its centre to aroundDegrees in each

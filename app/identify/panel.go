@@ -102,8 +102,8 @@ func (p *panel) pickEntry(ref query.Ref, name string, depth int) fyne.CanvasObje
 }
 
 // described returns the lines of a description: its name and layer, the
-// approximate flag, the actions, the facts and attributes, its other
-// names and the sections.
+// approximate flag, the actions, the facts (coordinates, area, basin,
+// country) and other names, the sections, then the attributes.
 func (p *panel) described(d *query.Description) []fyne.CanvasObject {
 	f := p.f
 	title := widget.NewLabelWithStyle(d.Name, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
@@ -130,15 +130,18 @@ func (p *panel) described(d *query.Description) []fyne.CanvasObject {
 		}
 		objects = append(objects, field(i18n.T("identify.names"), value(strings.Join(names, " · "))))
 	}
-	for _, r := range d.Attributes {
-		objects = append(objects, p.row(r))
-	}
 	feat, _ := f.engine.Lookup(d.Ref)
 	subject := Subject{Ref: d.Ref, Feature: feat, Description: d, Language: i18n.Current()}
 	for _, s := range f.sections {
 		if o := s.Build(subject); o != nil {
 			objects = append(objects, widget.NewSeparator(), o)
 		}
+	}
+	if len(d.Attributes) > 0 && len(objects) > 0 {
+		objects = append(objects, widget.NewSeparator())
+	}
+	for _, r := range d.Attributes {
+		objects = append(objects, p.row(r))
 	}
 	return objects
 }
@@ -231,16 +234,19 @@ func Heading(text string) fyne.CanvasObject {
 	return l
 }
 
-// field returns a label in small text over its value.
+// field returns a label in small bold text over its value.
 func field(label string, v fyne.CanvasObject) fyne.CanvasObject {
-	return container.NewVBox(caption(label), v)
+	l := widget.NewLabelWithStyle(label, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	l.SizeName = theme.SizeNameCaptionText
+	l.Wrapping = fyne.TextWrapWord
+	return container.NewVBox(l, v)
 }
 
-// caption returns small dimmed text.
+// caption returns small italic text.
 func caption(text string) *widget.Label {
 	l := widget.NewLabel(text)
 	l.SizeName = theme.SizeNameCaptionText
-	l.Importance = widget.LowImportance
+	l.TextStyle = fyne.TextStyle{Italic: true}
 	l.Wrapping = fyne.TextWrapWord
 	return l
 }
@@ -287,7 +293,7 @@ func NewLine(text, detail string, onTapped func()) *Line {
 	l := &Line{label: widget.NewLabel(text), detail: widget.NewLabel(detail), onTapped: onTapped}
 	l.label.Truncation = fyne.TextTruncateEllipsis
 	l.detail.SizeName = theme.SizeNameCaptionText
-	l.detail.Importance = widget.LowImportance
+	l.detail.TextStyle = fyne.TextStyle{Italic: true}
 	l.ExtendBaseWidget(l)
 	return l
 }

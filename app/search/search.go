@@ -43,7 +43,7 @@ const boxWidth = 280
 
 // listWidth is the result list's width, in logical pixels, unless the
 // box or the map is narrower.
-const listWidth = 440
+const listWidth = 560
 
 // markerStyle draws the dropped marker: a red ring with a white halo.
 var markerStyle = render.HighlightStyle{

@@ -118,7 +118,7 @@ func (f *Feature) insideSection(sub identify.Subject) fyne.CanvasObject {
 	}
 	ref := sub.Ref
 	b := widget.NewButtonWithIcon(i18n.T("spatial.inside.button"), theme.SearchIcon(), func() { f.AskInside(ref) })
-	return container.NewVBox(identify.Heading(i18n.T("spatial.inside.title")), container.NewHBox(b))
+	return container.NewVBox(identify.Heading(i18n.T("spatial.title")), container.NewHBox(b))
 }
 
 // askable returns the layers questions can be asked about: those the
@@ -450,11 +450,11 @@ func bold(text string) *widget.Label {
 	return l
 }
 
-// caption returns small dimmed text.
+// caption returns small italic text.
 func caption(text string) *widget.Label {
 	l := wrapped(text)
 	l.SizeName = theme.SizeNameCaptionText
-	l.Importance = widget.LowImportance
+	l.TextStyle = fyne.TextStyle{Italic: true}
 	return l
 }
 

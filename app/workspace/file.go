@@ -34,6 +34,24 @@ var (
 	ErrNewer = errors.New("workspace: the file is of a newer version")
 )
 
+// LoadError says why a workspace file could not be used.
+type LoadError struct {
+	// Path is the file's path.
+	Path string
+	// Kind is ErrCorrupt or ErrNewer.
+	Kind error
+	// Reason says what is wrong, such as "unexpected end of JSON input".
+	Reason string
+	// Version is the file's version, for ErrNewer.
+	Version int
+}
+
+// Error names the file and what is wrong with it.
+func (e *LoadError) Error() string { return fmt.Sprintf("%v: %s: %s", e.Kind, e.Path, e.Reason) }
+
+// Unwrap returns the kind, for errors.Is.
+func (e *LoadError) Unwrap() error { return e.Kind }
+
 // File is what a workspace file holds: where the user left the app.
 type File struct {
 	Version int `json:"version"`
@@ -62,8 +80,8 @@ type Layer struct {
 }
 
 // Load reads the workspace file of dir. Without a file it returns nil
-// and no error. A file it cannot use returns an error that names the
-// file and wraps ErrCorrupt or ErrNewer (or the read's own error).
+// and no error. A file it cannot use returns a *LoadError, which wraps
+// ErrCorrupt or ErrNewer; a file it cannot read, the read's error.
 func Load(dir string) (*File, error) {
 	path := filepath.Join(dir, FileName)
 	fh, err := os.Open(path)
@@ -79,7 +97,7 @@ func Load(dir string) (*File, error) {
 		return nil, fmt.Errorf("workspace: %s: %w", path, err)
 	}
 	if len(data) > maxFileBytes {
-		return nil, fmt.Errorf("%w: %s is larger than %d bytes", ErrCorrupt, path, maxFileBytes)
+		return nil, &LoadError{Path: path, Kind: ErrCorrupt, Reason: fmt.Sprintf("larger than %d bytes", maxFileBytes)}
 	}
 	return parse(path, data)
 }
@@ -88,13 +106,14 @@ func Load(dir string) (*File, error) {
 func parse(path string, data []byte) (*File, error) {
 	var f File
 	if err := json.Unmarshal(data, &f); err != nil {
-		return nil, fmt.Errorf("%w: %s: %w", ErrCorrupt, path, err)
+		return nil, &LoadError{Path: path, Kind: ErrCorrupt, Reason: err.Error()}
 	}
 	switch {
 	case f.Version > Version:
-		return nil, fmt.Errorf("%w: %s is of version %d, this Ecoatlas reads up to %d", ErrNewer, path, f.Version, Version)
+		return nil, &LoadError{Path: path, Kind: ErrNewer, Version: f.Version,
+			Reason: fmt.Sprintf("version %d, this Ecoatlas reads up to %d", f.Version, Version)}
 	case f.Version < 1:
-		return nil, fmt.Errorf("%w: %s has no version", ErrCorrupt, path)
+		return nil, &LoadError{Path: path, Kind: ErrCorrupt, Reason: "no version"}
 	}
 	return &f, nil
 }

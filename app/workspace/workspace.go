@@ -79,16 +79,26 @@ type Feature struct {
 	timer     *time.Timer
 	writing   sync.Mutex // one write at a time, in order
 	failed    bool       // a save failed and the user was told
+	readOnly  bool       // the file could be neither used nor set aside: never overwrite it
 }
 
 // New reads the workspace of dir (see [Dir]) for parts. A file it cannot
-// use is set aside and reported when the feature is installed.
+// use is set aside and reported when the feature is installed; one it
+// can neither read nor set aside is reported and left alone, and the
+// workspace is not saved in this session.
 func New(dir string, parts ...Part) *Feature {
 	f := &Feature{dir: dir, parts: parts}
 	f.loaded, f.unusable = Load(dir)
-	if f.unusable != nil && (errors.Is(f.unusable, ErrCorrupt) || errors.Is(f.unusable, ErrNewer)) {
-		f.asideAt, _ = SetAside(dir)
+	var le *LoadError
+	if errors.As(f.unusable, &le) {
+		aside, err := SetAside(dir)
+		if err != nil {
+			f.unusable = errors.Join(f.unusable, err)
+		}
+		f.asideAt = aside
 	}
+	// A file neither read nor set aside would be overwritten by a save.
+	f.readOnly = f.unusable != nil && f.asideAt == ""
 	return f
 }
 
@@ -115,11 +125,7 @@ func (f *Feature) Install(s *shell.Shell) {
 // restore puts the loaded workspace back, or tells why there is none.
 func (f *Feature) restore() {
 	if f.unusable != nil {
-		msg := i18n.T("reopen.unusable", map[string]any{"Error": f.unusable.Error()})
-		if f.asideAt != "" {
-			msg = i18n.T("reopen.setaside", map[string]any{"Error": f.unusable.Error(), "File": f.asideAt})
-		}
-		f.shell.Notify(msg)
+		f.shell.Notify(f.unusableNotice())
 		return
 	}
 	w := f.loaded
@@ -148,6 +154,25 @@ func (f *Feature) restore() {
 		}
 	}
 }
+
+// unusableNotice says in the user's words why the workspace was not
+// reopened and where the file was kept.
+func (f *Feature) unusableNotice() string {
+	var le *LoadError
+	switch {
+	case f.asideAt == "":
+		return i18n.T("reopen.unreadable", map[string]any{"Error": f.unusable.Error()})
+	case errors.As(f.unusable, &le) && errors.Is(le, ErrNewer):
+		return i18n.T("reopen.newer", map[string]any{"Version": i18n.Int(le.Version), "Kept": f.asideAt})
+	case errors.As(f.unusable, &le):
+		return i18n.T("reopen.damaged", map[string]any{"Reason": le.Reason, "Kept": f.asideAt})
+	}
+	return i18n.T("reopen.unreadable", map[string]any{"Error": f.unusable.Error()})
+}
+
+// Problem returns why the workspace could not be reopened, nil if it
+// was or there was none; the program's main logs it.
+func (f *Feature) Problem() error { return f.unusable }
 
 // valid reports whether a saved view can be shown.
 func valid(v *View) bool {
@@ -219,7 +244,7 @@ func (f *Feature) snapshot() (*File, error) {
 // changed saves the workspace a moment after the last of a burst of
 // changes; at once in immediate mode.
 func (f *Feature) changed() {
-	if !f.restored {
+	if !f.restored || f.readOnly {
 		return
 	}
 	if f.immediate {
@@ -247,7 +272,7 @@ func (f *Feature) changed() {
 // Save writes the workspace now. Call it on the UI goroutine, or once
 // the app has stopped (when it quits).
 func (f *Feature) Save() error {
-	if f.shell == nil {
+	if f.shell == nil || f.readOnly {
 		return nil
 	}
 	if f.timer != nil {

@@ -87,14 +87,16 @@ func TestWorkspace_aCorruptFileIsSaidSetAsideAndTheAppWorks(t *testing.T) {
 			if err := os.WriteFile(path, []byte(tc.content), 0o644); err != nil {
 				t.Fatal(err)
 			}
-			if _, err := workspace.Load(dir); !errors.Is(err, tc.err) || !strings.Contains(err.Error(), path) {
-				t.Fatalf("Load: %v, want an error naming %s that wraps %v", err, path, tc.err)
+			_, err := workspace.Load(dir)
+			var le *workspace.LoadError
+			if !errors.Is(err, tc.err) || !errors.As(err, &le) || le.Path != path {
+				t.Fatalf("Load: %v, want a LoadError of %s that wraps %v", err, path, tc.err)
 			}
 
 			a := newApp(t, dir)
 
-			if n := a.notice(); !strings.Contains(n, "could not be used") || !strings.Contains(n, workspace.SetAsideName) {
-				t.Errorf("the status bar says %q, want that the workspace could not be used and where it was kept", n)
+			if n := a.notice(); !strings.Contains(n, "starting afresh") || !strings.Contains(n, workspace.SetAsideName) {
+				t.Errorf("the status bar says %q, want that the app starts afresh and where the file was kept", n)
 			}
 			kept, err := os.ReadFile(filepath.Join(dir, workspace.SetAsideName))
 			if err != nil || string(kept) != tc.content {
@@ -110,6 +112,26 @@ func TestWorkspace_aCorruptFileIsSaidSetAsideAndTheAppWorks(t *testing.T) {
 				t.Errorf("the workspace saved after a change reads as %+v, %v", w, err)
 			}
 		})
+	}
+}
+
+func TestWorkspace_anUnreadableFileIsSaidAndLeftAlone(t *testing.T) {
+	dir := t.TempDir()
+	// A directory where the file should be: it cannot be read, nor set
+	// aside as a file, and must not be saved over.
+	if err := os.Mkdir(filepath.Join(dir, workspace.FileName), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	a := newApp(t, dir)
+	if n := a.notice(); !strings.Contains(n, "could not be reopened") {
+		t.Errorf("the status bar says %q, want that the workspace could not be reopened", n)
+	}
+	a.id.Select(mailuuSuu)
+	if err := a.ws.Save(); err != nil {
+		t.Errorf("Save: %v", err)
+	}
+	if fi, err := os.Stat(filepath.Join(dir, workspace.FileName)); err != nil || !fi.IsDir() {
+		t.Error("what stood in the workspace file's place was replaced")
 	}
 }
 
