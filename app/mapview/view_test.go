@@ -495,11 +495,19 @@ func TestView_overlaysDrawAboveTheMap(t *testing.T) {
 		r, g, b, a := c.RGBA()
 		return r == 0xffff && g == 0 && b == 0 && a == 0xffff
 	}
+	capture(win)
+	rendered := v.TilesRendered()
+	if rendered == 0 {
+		t.Fatal("no tile counted as rendered for the first frame")
+	}
 	v.SetOverlay("mark", mapview.OverlayFunc(func(dst *image.RGBA, vp viewport.Viewport) {
 		dst.SetRGBA(int(vp.Width*vp.Scale/2), int(vp.Height*vp.Scale/2), red)
 	}))
 	if got := capture(win).At(160, 100); !isRed(got) {
 		t.Errorf("the overlay's pixel is %v, want red", got)
+	}
+	if got := v.TilesRendered(); got != rendered {
+		t.Errorf("setting an overlay rendered %d tiles, want none", got-rendered)
 	}
 	v.SetOverlay("mark", nil)
 	if got := capture(win).At(160, 100); isRed(got) {
