@@ -1,6 +1,7 @@
 package layerpanel
 
 import (
+	"image/color"
 	"math"
 
 	"fyne.io/fyne/v2"
@@ -89,7 +90,7 @@ func newLayerRow(p *Panel, l *style.Layer, expanded bool) *layerRow {
 		container.NewHBox(r.expand, r.check),
 		container.NewHBox(r.up, r.down),
 		r.title)
-	indent := canvas.NewRectangle(nil)
+	indent := canvas.NewRectangle(color.Transparent)
 	indent.SetMinSize(fyne.NewSize(theme.IconInlineSize()+theme.Padding(), 0))
 	r.setExpanded(expanded)
 	r.box = container.NewVBox(header, container.NewBorder(nil, nil, indent, nil, r.details))

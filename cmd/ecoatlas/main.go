@@ -32,6 +32,7 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/app"
 
+	"github.com/ecoatlas/ecoatlas/app/declaration"
 	"github.com/ecoatlas/ecoatlas/app/i18n"
 	"github.com/ecoatlas/ecoatlas/app/shell"
 	"github.com/ecoatlas/ecoatlas/assets"
@@ -109,7 +110,7 @@ func run(args []string, stdout, stderr io.Writer) error {
 	w := a.NewWindow("") // the shell sets the title
 	w.SetIcon(icon)
 	w.Resize(fyne.NewSize(width, height))
-	s := shell.New(a, w, at, at.Style.Clone(), shell.WithLanguage(*lang))
+	s := shell.New(a, w, at, at.Style.Clone(), shell.WithLanguage(*lang), shell.WithFeatures(declaration.New()))
 	defer s.Close()
 	s.Map().OnFirstFrame = func() {
 		if *timings {
