@@ -27,6 +27,7 @@ package declaration
 
 import (
 	"fmt"
+	"image"
 	"slices"
 
 	"fyne.io/fyne/v2"
@@ -37,6 +38,7 @@ import (
 	"github.com/ecoatlas/ecoatlas/app/shell"
 	"github.com/ecoatlas/ecoatlas/geo/clausemap"
 	"github.com/ecoatlas/ecoatlas/geo/style"
+	"github.com/ecoatlas/ecoatlas/geo/viewport"
 	"github.com/ecoatlas/ecoatlas/seeds"
 )
 
@@ -145,6 +147,7 @@ func (f *Feature) Install(s *shell.Shell) {
 	}
 	f.painter.ready = func() { fyne.Do(s.Map().Refresh) }
 	f.painter.drawn = func() (*style.Style, string) { return s.Map().Style(), s.Map().Language() }
+	f.painter.labels = func(vp viewport.Viewport) ([]image.Rectangle, bool) { return s.Map().LabelBoxes(vp) }
 
 	f.ui = f.newPanel()
 	s.AddPanel(shell.Panel{ID: PanelID, Title: i18n.T("declaration.panel.title"), Icon: theme.DocumentIcon(), Content: f.ui.content})
@@ -192,7 +195,7 @@ func (f *Feature) bind(s *shell.Shell) error {
 	}
 	f.m, f.decl, f.links, f.tour = m, seeds.Embedded(), links, tour
 	f.all = m.All()
-	f.painter = &painter{m: m, look: clausemap.DefaultLook, at: s.Atlas(), immediate: f.immediate}
+	f.painter = &painter{m: m, look: clausemap.DefaultLook, immediate: f.immediate}
 	return nil
 }
 

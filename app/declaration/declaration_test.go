@@ -502,22 +502,28 @@ func TestOverlay_inTheBackground(t *testing.T) {
 	}
 	ready := make(chan struct{}, 16)
 	st := at.Style
-	p := &painter{m: m, look: clausemap.DefaultLook, at: at,
-		drawn: func() (*style.Style, string) { return st, "en" },
-		ready: func() { ready <- struct{}{} }}
+	p := &painter{m: m, look: clausemap.DefaultLook,
+		drawn:  func() (*style.Style, string) { return st, "en" },
+		labels: func(viewport.Viewport) ([]image.Rectangle, bool) { return nil, true },
+		ready:  func() { ready <- struct{}{} }}
 	sel, _ := m.Clause(14)
 	p.show(&shown{highlight: &sel, badges: &sel})
 	vp := viewport.New(orb.Point{72, 41}, 6, 600, 400, 1)
 	frame := image.NewRGBA(image.Rect(0, 0, 600, 400))
+	// The first frame at a zoom, as in a fly-to, prepares nothing but asks
+	// for another frame.
 	p.Draw(frame, vp)
-	select {
-	case <-ready:
-	case <-time.After(30 * time.Second):
-		t.Fatal("no overlay after 30 s")
+	if p.pending != nil || p.done != nil || len(ready) != 1 {
+		t.Fatalf("the first frame at a zoom: pending %v, done %v, %d frames asked for", p.pending, p.done, len(ready))
 	}
-	p.Draw(frame, vp)
-	if len(p.badgesIn(vp)) == 0 {
-		t.Fatal("no badges in the prepared overlay")
+	deadline := time.After(30 * time.Second)
+	for p.badgesIn(vp) == nil {
+		select {
+		case <-ready:
+		case <-deadline:
+			t.Fatal("no overlay after 30 s")
+		}
+		p.Draw(frame, vp)
 	}
 	want := p.newest()
 	moved := vp.Pan(40, 25)

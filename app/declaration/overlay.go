@@ -8,7 +8,6 @@ import (
 	"math"
 	"sync"
 
-	"github.com/ecoatlas/ecoatlas/geo/atlas"
 	"github.com/ecoatlas/ecoatlas/geo/clausemap"
 	"github.com/ecoatlas/ecoatlas/geo/mercator"
 	"github.com/ecoatlas/ecoatlas/geo/render"
@@ -18,8 +17,9 @@ import (
 
 // overlayMargin is how far beyond each edge of the view, in logical
 // pixels, the highlight is prepared, so that a pan shows it moved rather
-// than missing.
-const overlayMargin = 256
+// than missing: as far as the map places its labels (mapview's
+// labelMargin), which the badges keep off.
+const overlayMargin = 192
 
 // shown is what the map shows of the declaration: the features of a
 // selection highlighted (a clause or a tour step), the badges of a
@@ -43,30 +43,41 @@ type prepared struct {
 	zoom   float64
 	scale  float64
 	origin image.Point // the area's top-left device pixel in the world grid
-	img    *image.RGBA
-	badges []clausemap.Badge
+	// labelled is whether the badges were set clear of the map's labels,
+	// which may not have been placed yet for a new zoom.
+	labelled bool
+	img      *image.RGBA
+	badges   []clausemap.Badge
 }
 
 // painter is the map overlay of the declaration ([mapview.Overlay]). The
-// highlight and the badges take longer than a frame to draw (the badges
-// are placed, the marks rasterised), so the painter prepares them on a
+// highlight and the badges take longer than a frame to draw (the marks
+// are rasterised, the badges placed), so the painter prepares them on a
 // goroutine of its own for an area around the view, and each frame only
-// copies the prepared image, moved, as the labels of the map are: a pan
-// costs a copy, a zoom a new preparation, during which the frames show
-// no highlight rather than a misplaced one.
+// copies the prepared image, moved, as the map's labels are: a pan costs
+// a copy, a zoom a new preparation, during which the frames show no
+// highlight rather than a misplaced one. While the zoom changes from frame
+// to frame (a fly-to, a pinch) it prepares nothing; once it settles, it
+// prepares the overlay at once, with the badges clear of the map's labels
+// if these are placed, and again when they are.
 type painter struct {
 	m    *clausemap.Map
 	look clausemap.Look
-	// at is the map the overlay goes over; drawn returns the style and
-	// the label language it is drawn in, whose labels the badges avoid.
-	// Both are called on the UI goroutine only.
-	at    *atlas.Atlas
-	drawn func() (*style.Style, string)
-	// ready, if set, is called on the preparing goroutine when an overlay
-	// is ready. In immediate mode overlays are prepared on the caller's
-	// goroutine instead, for tests.
+	// drawn returns the style and the label language of the map the
+	// overlay goes over, and labels the boxes of the labels it placed for
+	// a view, in device pixels of that view (see
+	// mapview.View.LabelBoxes). Both are called on the UI goroutine only.
+	drawn  func() (*style.Style, string)
+	labels func(viewport.Viewport) ([]image.Rectangle, bool)
+	// ready, if set, asks from any goroutine for another frame: when an
+	// overlay is ready, or the view was still moving. In immediate mode
+	// overlays are prepared on the caller's goroutine instead, for tests.
 	ready     func()
 	immediate bool
+
+	// lastZoom and lastScale are those of the frame before (UI goroutine
+	// only).
+	lastZoom, lastScale float64
 
 	mu      sync.Mutex
 	shown   *shown
@@ -94,14 +105,23 @@ func (p *painter) Draw(dst *image.RGBA, vp viewport.Viewport) {
 	p.mu.Lock()
 	s := p.shown
 	p.mu.Unlock()
+	steady := vp.Zoom == p.lastZoom && vp.Scale == p.lastScale
+	p.lastZoom, p.lastScale = vp.Zoom, vp.Scale
 	if s == nil {
 		return
 	}
 	st, lang := p.drawn()
 	origin := deviceOrigin(vp)
 	done := p.newest()
-	if done == nil || !done.covers(s, st, lang, vp, origin) {
+	stale := done == nil || !done.covers(s, st, lang, vp, origin)
+	if !stale && !done.labelled {
+		_, stale = p.labels(vp)
+	}
+	switch {
+	case stale && (steady || p.immediate):
 		done = p.request(s, st, lang, vp, origin)
+	case stale && p.ready != nil:
+		p.ready()
 	}
 	if done == nil || !done.frames(s, st, lang, vp) {
 		return
@@ -130,27 +150,27 @@ func (p *painter) newest() *prepared {
 // another view. It returns the newest finished preparation: the new one
 // in immediate mode.
 func (p *painter) request(s *shown, st *style.Style, lang string, vp viewport.Viewport, origin image.Point) *prepared {
+	margin := deviceMargin(vp.Scale)
+	boxes, labelled := p.labels(vp)
+	for i := range boxes {
+		boxes[i] = boxes[i].Add(image.Pt(margin, margin))
+	}
 	p.mu.Lock()
-	if q := p.pending; q != nil && q.covers(s, st, lang, vp, origin) {
+	if q := p.pending; q != nil && q.covers(s, st, lang, vp, origin) && q.labelled == labelled {
 		p.mu.Unlock()
 		return p.newest()
 	}
 	if p.cancel != nil {
 		p.cancel()
 	}
-	margin := deviceMargin(vp.Scale)
-	q := &prepared{shown: s, style: st, lang: lang, zoom: vp.Zoom, scale: vp.Scale, origin: origin.Sub(image.Pt(margin, margin))}
+	q := &prepared{shown: s, style: st, lang: lang, zoom: vp.Zoom, scale: vp.Scale, origin: origin.Sub(image.Pt(margin, margin)), labelled: labelled}
 	area := vp.WithSize(vp.Width+2*float64(margin)/vp.Scale, vp.Height+2*float64(margin)/vp.Scale)
 	ctx, cancel := context.WithCancel(context.Background())
 	p.pending, p.cancel = q, cancel
 	p.mu.Unlock()
 
-	var sc *render.Scene
-	if s.badges != nil {
-		sc = p.at.Scene(st, lang)
-	}
 	prepare := func() {
-		img, badges, err := p.draw(ctx, area, s, sc)
+		img, badges, err := p.draw(ctx, area, s, boxes)
 		p.mu.Lock()
 		if p.pending == q {
 			p.pending, p.cancel = nil, nil
@@ -174,8 +194,8 @@ func (p *painter) request(s *shown, st *style.Style, lang string, vp viewport.Vi
 }
 
 // draw draws the overlay of s for a view: the highlight, then the badges,
-// which keep off the labels of the map's scene sc where they can.
-func (p *painter) draw(ctx context.Context, vp viewport.Viewport, s *shown, sc *render.Scene) (*image.RGBA, []clausemap.Badge, error) {
+// which keep off the boxes of the map's labels where they can.
+func (p *painter) draw(ctx context.Context, vp viewport.Viewport, s *shown, labels []image.Rectangle) (*image.RGBA, []clausemap.Badge, error) {
 	img := image.NewRGBA(image.Rect(0, 0, vp.DeviceWidth(), vp.DeviceHeight()))
 	if s.highlight != nil {
 		marks, err := p.m.Marks(ctx, vp, *s.highlight)
@@ -188,15 +208,7 @@ func (p *painter) draw(ctx context.Context, vp viewport.Viewport, s *shown, sc *
 	}
 	var badges []clausemap.Badge
 	if s.badges != nil {
-		labels, err := render.Labels(ctx, sc, vp)
-		if err != nil {
-			return nil, nil, err
-		}
-		var boxes []image.Rectangle
-		for _, l := range labels {
-			boxes = append(boxes, l.Boxes...)
-		}
-		badges = clausemap.Badges(vp, *s.badges, p.look, boxes)
+		badges = clausemap.Badges(vp, *s.badges, p.look, labels)
 		clausemap.DrawBadges(img, badges, p.look)
 	}
 	return img, badges, ctx.Err()

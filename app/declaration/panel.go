@@ -123,13 +123,21 @@ func (u *panelUI) clauseRow(h seeds.Hit) fyne.CanvasObject {
 	title.Wrapping = fyne.TextWrapWord
 	lines := []fyne.CanvasObject{title, chips(c.Themes)}
 	if len(h.Also) > 0 {
-		lines = append(lines, caption(i18n.T("declaration.search.also", map[string]any{"Texts": strings.Join(h.Also, " · ")})))
+		also := h.Also
+		if len(also) > maxAlso {
+			also = append(slices.Clone(also[:maxAlso]), i18n.N("declaration.card.more", len(h.Also)-maxAlso))
+		}
+		lines = append(lines, caption(i18n.T("declaration.search.also", map[string]any{"Texts": strings.Join(also, " · ")})))
 	}
 	if len(h.Spans) > 0 {
 		lines = append(lines, caption(snippet(h)))
 	}
 	return container.NewBorder(nil, nil, number, nil, container.NewVBox(lines...))
 }
+
+// maxAlso is how many of a clause's other texts that match a search
+// (place names, titles) its line lists.
+const maxAlso = 3
 
 // recitalRow returns a recital's line: its number and the words around
 // the first match.

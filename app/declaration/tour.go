@@ -49,7 +49,6 @@ func (f *Feature) newTourPanel() *tourUI {
 	u.start = widget.NewButtonWithIcon(i18n.T("declaration.tour.start"), theme.MediaPlayIcon(), f.startTour)
 	keys := widget.NewLabel(i18n.T("declaration.tour.keys"))
 	keys.SizeName = theme.SizeNameCaptionText
-	keys.Importance = widget.LowImportance
 	keys.Wrapping = fyne.TextWrapWord
 	buttons := container.NewVBox(container.NewGridWithColumns(2, u.prev, u.next), container.NewGridWithColumns(2, u.start, u.end), keys)
 	body := container.NewBorder(container.NewVBox(u.counter, u.title), buttons, nil, nil, container.NewVScroll(u.text))
