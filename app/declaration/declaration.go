@@ -135,6 +135,9 @@ func New(opts ...Option) *Feature {
 // map's overlay. If the declaration's links do not resolve on the map
 // (data out of step with the style), it says so and installs nothing.
 func (f *Feature) Install(s *shell.Shell) {
+	if f.shell != s { // listeners outlive the widgets: once per shell
+		s.OnStyleChanged(f.styleChanged)
+	}
 	f.shell = s
 	if f.m == nil {
 		if err := f.bind(s); err != nil {
@@ -169,7 +172,6 @@ func (f *Feature) Install(s *shell.Shell) {
 	s.RefreshMenu()
 
 	f.installBeltLayer()
-	s.OnStyleChanged(f.styleChanged)
 	f.updateOverlay()
 }
 

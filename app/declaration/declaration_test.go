@@ -483,6 +483,37 @@ func TestBelts(t *testing.T) {
 	i18n.SetLanguage("en")
 }
 
+// TestInterfaceLanguage switches the interface to Russian and back: the
+// feature installs itself again in the new language and keeps what it
+// showed.
+func TestInterfaceLanguage(t *testing.T) {
+	t.Cleanup(func() { i18n.SetLanguage("en") })
+	s, f, w := newShell(t, false)
+	s.ShowPanel(PanelID)
+	test.Tap(clauseRow(t, w, 12))
+	f.setAllBadges(true)
+
+	s.SetInterfaceLanguage("ru")
+
+	if f.Selected() != 12 || !f.AllBadges() || !s.PanelShown(PanelID) {
+		t.Errorf("after the switch: clause %d, all badges %v, panel shown %v", f.Selected(), f.AllBadges(), s.PanelShown(PanelID))
+	}
+	title := "§12 " + i18n.T("declaration.clause.12.title")
+	if !strings.Contains(title, "Приаралье") || len(find(w.Content(), func(l *widget.Label) bool { return l.Text == title })) != 1 {
+		t.Errorf("the card does not read %q", title)
+	}
+	if l, _ := s.Style().Layer(BeltLayerID); l.Title != i18n.T("declaration.belts.layer") || !strings.Contains(l.Title, "пояса") {
+		t.Errorf("the belt layer's title %q", l.Title)
+	}
+	if n := len(find(w.Content(), func(r *row) bool { return r.ref.n == 12 })); n != 1 {
+		t.Errorf("%d lines of clause 12 after the switch", n)
+	}
+	s.SetInterfaceLanguage("en")
+	if l, _ := s.Style().Layer(BeltLayerID); l.Title != "Green belts (clause 17, planned)" {
+		t.Errorf("the belt layer's title %q back in English", l.Title)
+	}
+}
+
 // TestOverlay_inTheBackground draws the highlight the way the app does,
 // prepared on another goroutine (run it with -race): the frames show it
 // once it is ready, and a pan shows it moved, not prepared again.
