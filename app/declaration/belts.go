@@ -109,13 +109,14 @@ func (f *Feature) installBeltLayer() {
 // are planned yet.
 func (f *Feature) planIfShown(st *style.Style) {
 	if l, ok := st.Layer(BeltLayerID); ok && !l.Hidden && f.belts.source == "" && !f.belts.running {
-		f.planBelts()
+		f.planBelts(false)
 	}
 }
 
 // planBelts plans the belts with the current options off the UI
-// goroutine, cancelling a plan under way, and shows them on the map.
-func (f *Feature) planBelts() {
+// goroutine, cancelling a plan under way, and shows them on the map: in
+// their layer as the user left it, or switched on if reveal is set.
+func (f *Feature) planBelts(reveal bool) {
 	b := &f.belts
 	if err := b.opts.Check(); err != nil {
 		f.shell.ShowError(err)
@@ -163,7 +164,7 @@ func (f *Feature) planBelts() {
 				}
 				return
 			}
-			f.setBelts(gen, belts, v)
+			f.setBelts(gen, belts, v, reveal)
 		}
 		if f.immediate {
 			done()
@@ -179,8 +180,8 @@ func (f *Feature) planBelts() {
 }
 
 // setBelts shows planned belts: their features become a new source of
-// the atlas, which the belt layer, switched on, draws.
-func (f *Feature) setBelts(gen int, belts []belt.Belt, v *layer.Vector) {
+// the atlas, which the belt layer draws, switched on if reveal is set.
+func (f *Feature) setBelts(gen int, belts []belt.Belt, v *layer.Vector, reveal bool) {
 	b := &f.belts
 	at := f.shell.Atlas()
 	id := BeltLayerID + "." + strconv.Itoa(gen)
@@ -191,7 +192,8 @@ func (f *Feature) setBelts(gen int, belts []belt.Belt, v *layer.Vector) {
 	b.source, b.belts = id, belts
 	st := f.shell.Style().Clone()
 	if l, ok := st.Layer(BeltLayerID); ok {
-		l.Source, l.Hidden = id, false
+		l.Source = id
+		l.Hidden = l.Hidden && !reveal
 	}
 	f.shell.SetStyle(st)
 	f.refreshBelts()
@@ -288,7 +290,7 @@ func (u *beltsUI) apply() {
 		return
 	}
 	f.belts.opts = o
-	f.planBelts()
+	f.planBelts(true)
 }
 
 // parseNumber reads a number as people type it in the interface's

@@ -446,9 +446,16 @@ func TestBelts(t *testing.T) {
 
 	entries := find(w.Content(), func(*widget.Entry) bool { return true })
 	population, width := entries[len(entries)-2], entries[len(entries)-1]
+	// Planned from the planner, the belts show even if their layer was off.
+	st = s.Style().Clone()
+	setHidden(st, BeltLayerID, true)
+	s.SetStyle(st)
 	width.SetText("5")
 	plan := find(w.Content(), func(b *widget.Button) bool { return b.Text == i18n.T("declaration.belts.plan") })[0]
 	test.Tap(plan)
+	if l, _ := s.Style().Layer(BeltLayerID); l.Hidden {
+		t.Error("the belts planned from the planner are hidden")
+	}
 	if got := f.Belts(); len(got) != len(belts) || got[0].AreaKm2 >= largest*0.7 {
 		t.Errorf("5 km belts: %d, the largest %v km² (10 km: %v)", len(got), got[0].AreaKm2, largest)
 	}
