@@ -197,8 +197,11 @@ func (s *Shell) Places() []Place { return s.places }
 // Map returns the map view.
 func (s *Shell) Map() *mapview.View { return s.view }
 
-// Close stops the map's background rendering.
-func (s *Shell) Close() { s.view.Close() }
+// Close stops the map's background rendering and the timer of a notice.
+func (s *Shell) Close() {
+	s.status.stop()
+	s.view.Close()
+}
 
 // mapArea returns the map with the zoom buttons over its top-right corner.
 func (s *Shell) mapArea() fyne.CanvasObject {

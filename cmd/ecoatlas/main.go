@@ -37,6 +37,7 @@ import (
 	"fyne.io/fyne/v2/app"
 
 	"github.com/ecoatlas/ecoatlas/app/compare"
+	"github.com/ecoatlas/ecoatlas/app/declaration"
 	"github.com/ecoatlas/ecoatlas/app/filter"
 	"github.com/ecoatlas/ecoatlas/app/i18n"
 	"github.com/ecoatlas/ecoatlas/app/identify"
@@ -146,6 +147,7 @@ func run(args []string, stdout, stderr io.Writer) error {
 		search.New(engine, ident, filters),
 		spatial.New(engine, ident),
 		compare.New(engine, "aral"),
+		declaration.New(declaration.WithIdentify(ident)),
 		ws, // last: it restores the others' state
 	))
 	defer s.Close()
