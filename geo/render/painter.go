@@ -76,8 +76,8 @@ func PaintGeometry(ctx context.Context, sc *Scene, vp viewport.Viewport, p Paint
 		}
 		return GeometryParallel(ctx, sc, vp, dst, runtime.GOMAXPROCS(0))
 	}
-	pl, err := newPlan(ctx, sc, vp, frame, 1, max(frame.Dx(), frame.Dy(), 1))
-	if err != nil {
+	pl := newPlan(sc, vp, frame, max(frame.Dx(), frame.Dy(), 1))
+	if err := pl.collectBand(ctx, sc, vp, 0, []projector{{tr: pl.tr}}); err != nil {
 		return err
 	}
 	d := &drawer{painter: p, frame: frame, tr: pl.tr, zoom: pl.zoom, scale: pl.scale}
@@ -92,7 +92,7 @@ func PaintGeometry(ctx context.Context, sc *Scene, vp viewport.Viewport, p Paint
 		bg.Close()
 		p.Fill(&bg, sc.Background, raster.NonZero)
 	}
-	err = d.drawLayers(ctx, pl, 0)
+	err := d.drawLayers(ctx, pl, 0)
 	p.Clip(image.Rectangle{})
 	return err
 }
