@@ -41,6 +41,7 @@ import (
 	"github.com/ecoatlas/ecoatlas/app/filter"
 	"github.com/ecoatlas/ecoatlas/app/i18n"
 	"github.com/ecoatlas/ecoatlas/app/identify"
+	"github.com/ecoatlas/ecoatlas/app/present"
 	"github.com/ecoatlas/ecoatlas/app/search"
 	"github.com/ecoatlas/ecoatlas/app/shell"
 	"github.com/ecoatlas/ecoatlas/app/spatial"
@@ -148,6 +149,7 @@ func run(args []string, stdout, stderr io.Writer) error {
 		spatial.New(engine, ident),
 		compare.New(engine, "aral"),
 		declaration.New(declaration.WithIdentify(ident)),
+		present.New(engine),
 		ws, // last: it restores the others' state
 	))
 	defer s.Close()
