@@ -66,7 +66,9 @@ func enter(f *Feature) *mode {
 	s.Map().SetOverlay(overlayName, m.over)
 	s.UseTool(m.tool)
 	w.SetMainMenu(nil)
-	w.SetContent(container.NewStack(s.Map(), container.NewBorder(nil, m.caption.content, nil, nil)))
+	// The map ends above the caption bar, so that a step's view is
+	// fitted where it shows.
+	w.SetContent(container.NewBorder(nil, m.caption.content, nil, nil, s.Map()))
 	w.SetFullScreen(true)
 	w.Canvas().Unfocus()
 	return m
@@ -180,8 +182,8 @@ type captionBar struct {
 	content fyne.CanvasObject
 	story   *canvas.Text
 	count   *canvas.Text
-	heading *widget.RichText
-	caption *widget.RichText
+	heading *widget.Label
+	caption *widget.Label
 }
 
 // Sizes of the caption bar's text, in logical pixels: large enough to
@@ -194,17 +196,20 @@ const (
 
 func newCaptionBar() *captionBar {
 	light := color.NRGBA{0xf4, 0xf4, 0xf0, 0xff}
+	dim := color.NRGBA{0xc8, 0xd8, 0xe8, 0xff}
 	b := &captionBar{
-		story:   canvas.NewText("", color.NRGBA{0xc8, 0xd8, 0xe8, 0xff}),
-		count:   canvas.NewText("", color.NRGBA{0xc8, 0xd8, 0xe8, 0xff}),
-		heading: widget.NewRichText(),
-		caption: widget.NewRichText(),
+		story:   canvas.NewText("", dim),
+		count:   canvas.NewText("", dim),
+		heading: widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
+		caption: widget.NewLabel(""),
 	}
 	b.story.TextSize, b.count.TextSize = captionStorySize, captionStorySize
 	b.heading.Wrapping, b.caption.Wrapping = fyne.TextWrapWord, fyne.TextWrapWord
-	bg := canvas.NewRectangle(color.NRGBA{0x10, 0x16, 0x1c, 0xd8})
+	bg := canvas.NewRectangle(color.NRGBA{0x10, 0x16, 0x1c, 0xff})
 	top := container.NewBorder(nil, nil, b.story, b.count)
-	text := container.NewThemeOverride(container.NewVBox(top, b.heading, b.caption), projectorTheme{light: light})
+	text := container.NewVBox(top,
+		container.NewThemeOverride(b.heading, projectorTheme{light: light, text: captionHeadingSize}),
+		container.NewThemeOverride(b.caption, projectorTheme{light: light, text: captionTextSize}))
 	b.content = container.NewStack(bg, container.NewPadded(container.NewPadded(text)))
 	return b
 }
@@ -214,34 +219,21 @@ func newCaptionBar() *captionBar {
 func (b *captionBar) set(title, heading, caption string, n, total int) {
 	b.story.Text = title
 	b.count.Text = i18n.T("present.step_of", map[string]any{"N": strconv.Itoa(n), "Total": strconv.Itoa(total)})
-	b.heading.Segments = []widget.RichTextSegment{&widget.TextSegment{Text: heading, Style: widget.RichTextStyle{SizeName: sizeHeading, TextStyle: fyne.TextStyle{Bold: true}, ColorName: theme.ColorNameForeground}}}
-	b.caption.Segments = []widget.RichTextSegment{&widget.TextSegment{Text: caption, Style: widget.RichTextStyle{SizeName: sizeCaption, ColorName: theme.ColorNameForeground}}}
-	if heading == "" {
-		b.heading.Hide()
-	} else {
-		b.heading.Show()
-	}
-	if caption == "" {
-		b.caption.Hide()
-	} else {
-		b.caption.Show()
-	}
+	b.heading.SetText(heading)
+	b.caption.SetText(caption)
+	b.heading.Hidden = heading == ""
+	b.caption.Hidden = caption == ""
 	b.story.Refresh()
 	b.count.Refresh()
-	b.heading.Refresh()
-	b.caption.Refresh()
 	b.content.Refresh()
 }
 
-// Theme sizes of the caption bar.
-const (
-	sizeHeading fyne.ThemeSizeName = "presentCaptionHeading"
-	sizeCaption fyne.ThemeSizeName = "presentCaptionText"
-)
-
-// projectorTheme is the app's theme with light text and the caption
-// bar's large sizes.
-type projectorTheme struct{ light color.Color }
+// projectorTheme is the app's theme with light text of one size, for the
+// caption bar.
+type projectorTheme struct {
+	light color.Color
+	text  float32
+}
 
 func (t projectorTheme) Color(n fyne.ThemeColorName, v fyne.ThemeVariant) color.Color {
 	if n == theme.ColorNameForeground {
@@ -254,12 +246,9 @@ func (projectorTheme) Font(s fyne.TextStyle) fyne.Resource { return theme.Defaul
 
 func (projectorTheme) Icon(n fyne.ThemeIconName) fyne.Resource { return theme.DefaultTheme().Icon(n) }
 
-func (projectorTheme) Size(n fyne.ThemeSizeName) float32 {
-	switch n {
-	case sizeHeading:
-		return captionHeadingSize
-	case sizeCaption, theme.SizeNameText:
-		return captionTextSize
+func (t projectorTheme) Size(n fyne.ThemeSizeName) float32 {
+	if n == theme.SizeNameText {
+		return t.text
 	}
 	return theme.DefaultTheme().Size(n)
 }

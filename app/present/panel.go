@@ -49,6 +49,7 @@ func newPanel(f *Feature) *panel {
 		if i := slices.Index(p.stories.Options, title); i >= 0 {
 			f.Select(i, 0)
 		}
+		p.releaseKeys()
 	})
 	p.steps = widget.NewList(
 		func() int {
@@ -69,6 +70,7 @@ func newPanel(f *Feature) *panel {
 	p.steps.OnSelected = func(id widget.ListItemID) {
 		if !p.refreshing {
 			f.Select(f.current, id)
+			p.releaseKeys()
 		}
 	}
 	p.title = widget.NewEntry()
@@ -106,6 +108,14 @@ func newPanel(f *Feature) *panel {
 	p.content = container.NewBorder(top, editor, nil, nil, p.steps)
 	p.refresh()
 	return p
+}
+
+// releaseKeys takes the keyboard focus from the panel's chooser and
+// list once a story or step is chosen, so that F11 presents at once.
+func (p *panel) releaseKeys() {
+	if f := p.f; f.s != nil {
+		f.s.Window().Canvas().Unfocus()
+	}
 }
 
 // stepLine is a step's line in the list: its number and heading.
