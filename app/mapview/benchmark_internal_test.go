@@ -70,3 +70,45 @@ func BenchmarkCompose(b *testing.B) {
 		}
 	})
 }
+
+// BenchmarkFlight measures the frames of a presentation's fly-to at
+// 1920×1080, from the whole region to the Aral Sea, as the animation
+// draws them: the destination's tiles are not there yet, so each frame
+// scales the last complete one and moves the labels it can. It reports
+// frames per second of the raster generator (the GL upload is apart).
+func BenchmarkFlight(b *testing.B) {
+	test.NewTempApp(b)
+	st, err := style.Parse(assets.DefaultStyle)
+	if err != nil {
+		b.Fatal(err)
+	}
+	at, err := atlas.Load(context.Background(), st, assets.Data())
+	if err != nil {
+		b.Fatal(err)
+	}
+	at.BuildIndexes()
+	v := New(at, st, WithImmediateRendering())
+	defer v.Close()
+	win := test.NewWindow(v)
+	defer win.Close()
+	win.SetPadded(false)
+	win.Resize(fyne.NewSize(1920, 1080))
+	r := test.WidgetRenderer(v).(*viewRenderer)
+
+	v.SetViewport(v.fitted(atlas.Region))
+	from := v.Viewport()
+	r.draw(1920, 1080) // the last complete frame
+	to := v.fitted(orb.Bound{Min: orb.Point{58, 43.3}, Max: orb.Point{62.5, 46.9}})
+	path := flightPath(from, to)
+	const frames = 48 // 1.6 s at 30 frames per second
+	v.animating, v.destination = true, to
+	defer func() { v.animating = false }()
+	i := 0
+	for b.Loop() {
+		t := float64(i%frames+1) / (frames + 1)
+		v.vp = path(float64(fyne.AnimationEaseInOut(float32(t))))
+		r.draw(1920, 1080)
+		i++
+	}
+	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "frames/s")
+}
