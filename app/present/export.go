@@ -19,6 +19,7 @@ import (
 	"github.com/ecoatlas/ecoatlas/app/export/words"
 	"github.com/ecoatlas/ecoatlas/app/i18n"
 	"github.com/ecoatlas/ecoatlas/geo/export"
+	"github.com/ecoatlas/ecoatlas/geo/style"
 	"github.com/ecoatlas/ecoatlas/seeds"
 )
 
@@ -27,7 +28,8 @@ type Subject int
 
 // The subjects of an export.
 const (
-	// SubjectView is the map as the window shows it.
+	// SubjectView is the map as the window shows it; in presentation
+	// mode, with the step's highlight and clause citation.
 	SubjectView Subject = iota
 	// SubjectStep is the selected step of the selected story.
 	SubjectStep
@@ -279,20 +281,22 @@ func (f *Feature) StartExport(set Settings, path string, progress func(float64))
 func (f *Feature) pageSource(set Settings) func() ([]export.Page, error) {
 	x := export.New(f.engine)
 	title := set.Title
-	if set.Subject == SubjectView || f.current >= len(f.stories) || len(f.stories[f.current].Steps) == 0 {
-		st := f.s.Map().Style()
-		if f.mode != nil {
-			st = f.mode.base
-		}
-		page := export.Page{Title: title, View: f.s.Map().Viewport().Bound(), Style: st}
+	view := f.s.Map().Viewport().Bound()
+	if set.Subject == SubjectView && f.mode == nil || f.current >= len(f.stories) || len(f.stories[f.current].Steps) == 0 {
+		page := export.Page{Title: title, View: view, Style: f.s.Map().Style()}
 		if page.Title == "" {
 			page.Title = i18n.T("export.page.title")
 		}
 		return func() ([]export.Page, error) { return []export.Page{page}, nil }
 	}
 	s := f.stories[f.current].Clone()
-	if set.Subject == SubjectStep {
+	if set.Subject != SubjectStory {
 		s.Steps = s.Steps[f.step : f.step+1]
+	}
+	if set.Subject == SubjectView {
+		// In presentation mode the view is the step's as the presenter
+		// has it now, with its highlight and citation.
+		s.Steps[0].View = style.Box{view.Min[0], view.Min[1], view.Max[0], view.Max[1]}
 	}
 	base := f.s.Style()
 	d := seeds.Embedded()

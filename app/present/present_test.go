@@ -299,3 +299,20 @@ func TestStartExport_writesThePNGAndCancelLeavesNoFile(t *testing.T) {
 		}
 	}
 }
+
+func TestExportOfTheViewWhilePresentingCitesTheClause(t *testing.T) {
+	s, f, _ := newShell(t)
+	f.Select(0, 0) // the declaration tour
+	f.Present()
+	defer f.Leave()
+	pages, err := f.pageSource(Settings{Subject: SubjectView})()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(pages) != 1 || pages[0].Highlight == nil || !strings.Contains(pages[0].Highlight.Citation, "clause 4") {
+		t.Fatalf("the page of the view while presenting clause 4: %+v", pages)
+	}
+	if pages[0].View != s.Map().Viewport().Bound() {
+		t.Errorf("the page shows %v, not the view %v", pages[0].View, s.Map().Viewport().Bound())
+	}
+}
