@@ -1,0 +1,278 @@
+package gpkg
+
+import (
+	"context"
+	"database/sql"
+	"database/sql/driver"
+	"errors"
+	"fmt"
+	"io/fs"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"modernc.org/sqlite"
+)
+
+// GeoPackage 1.3 identifies itself in the SQLite header: application_id
+// "GPKG" and user_version 10300.
+const (
+	applicationID = 0x47504B47
+	userVersion   = 10300
+)
+
+// DB is an open GeoPackage. It is safe for concurrent use; writes are
+// serialised by SQLite, each in its own transaction.
+type DB struct {
+	sql      *sql.DB
+	path     string
+	readOnly bool
+}
+
+// sqliteDriver is a private instance of the SQLite driver carrying the
+// SQL functions the spatial index triggers call, so that registering them
+// touches no other user of the "sqlite" driver.
+var sqliteDriver = newDriver()
+
+// connector opens connections of sqliteDriver to one database.
+type connector struct{ dsn string }
+
+// Connect opens a connection.
+func (c connector) Connect(ctx context.Context) (driver.Conn, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	return sqliteDriver.Open(c.dsn)
+}
+
+// Driver returns the driver.
+func (c connector) Driver() driver.Driver { return sqliteDriver }
+
+// dsn builds the connection string for a file: busy waits of up to ten
+// seconds, immediate write transactions (a reader never has to upgrade
+// its lock and fail), and, for a writable store, write-ahead logging with
+// a sync at every commit, so that a committed edit survives a crash or a
+// power cut.
+func dsn(path string, readOnly bool) (string, error) {
+	abs, err := filepath.Abs(path)
+	if err != nil {
+		return "", err
+	}
+	u := url.URL{Path: filepath.ToSlash(abs)}
+	q := "?_pragma=busy_timeout(10000)&_txlock=immediate&_pragma=mmap_size(1073741824)"
+	if readOnly {
+		q += "&mode=ro"
+	} else {
+		q += "&_pragma=journal_mode(WAL)&_pragma=synchronous(FULL)&_pragma=foreign_keys(1)"
+	}
+	return "file:" + u.EscapedPath() + q, nil
+}
+
+func open(ctx context.Context, path string, readOnly bool) (*DB, error) {
+	name, err := dsn(path, readOnly)
+	if err != nil {
+		return nil, fmt.Errorf("gpkg: %s: %w", path, err)
+	}
+	db := &DB{sql: sql.OpenDB(connector{name}), path: path, readOnly: readOnly}
+	if err := db.sql.PingContext(ctx); err != nil {
+		db.sql.Close()
+		return nil, fmt.Errorf("gpkg: %s: %w", path, notGeoPackage(err))
+	}
+	return db, nil
+}
+
+// notGeoPackage turns SQLite's "not a database" into ErrNotGeoPackage.
+func notGeoPackage(err error) error {
+	var se *sqlite.Error
+	if errors.As(err, &se) && se.Code()&0xff == 26 { // SQLITE_NOTADB
+		return fmt.Errorf("%w: %w", ErrNotGeoPackage, err)
+	}
+	return err
+}
+
+// Open opens an existing GeoPackage for reading and writing, switching it
+// to write-ahead logging.
+func Open(ctx context.Context, path string) (*DB, error) {
+	if _, err := os.Stat(path); err != nil {
+		return nil, fmt.Errorf("gpkg: %w", err)
+	}
+	db, err := open(ctx, path, false)
+	if err != nil {
+		return nil, err
+	}
+	if err := db.check(ctx); err != nil {
+		db.Close()
+		return nil, err
+	}
+	return db, nil
+}
+
+// OpenReadOnly opens an existing GeoPackage without ever writing to it.
+func OpenReadOnly(ctx context.Context, path string) (*DB, error) {
+	if _, err := os.Stat(path); err != nil {
+		return nil, fmt.Errorf("gpkg: %w", err)
+	}
+	db, err := open(ctx, path, true)
+	if err != nil {
+		return nil, err
+	}
+	if err := db.check(ctx); err != nil {
+		db.Close()
+		return nil, err
+	}
+	return db, nil
+}
+
+// Create makes a new, empty GeoPackage at path with the tables every
+// GeoPackage has and the three spatial reference systems it must list.
+// It refuses a path where a file exists.
+func Create(ctx context.Context, path string) (*DB, error) {
+	if _, err := os.Stat(path); err == nil {
+		return nil, fmt.Errorf("gpkg: %s: %w", path, ErrExists)
+	} else if !errors.Is(err, fs.ErrNotExist) {
+		return nil, fmt.Errorf("gpkg: %w", err)
+	}
+	db, err := open(ctx, path, false)
+	if err != nil {
+		return nil, err
+	}
+	err = db.Update(ctx, func(tx *Tx) error {
+		for _, stmt := range coreSchema {
+			if _, err := tx.Exec(ctx, stmt); err != nil {
+				return err
+			}
+		}
+		for _, s := range []SRS{WGS84, undefinedCartesian, undefinedGeographic} {
+			if err := tx.AddSRS(ctx, s); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err == nil {
+		// GDAL checks application_id by reading the file's first page
+		// itself, so that page must leave the write-ahead log now.
+		_, err = db.sql.ExecContext(ctx, `PRAGMA wal_checkpoint(TRUNCATE)`)
+	}
+	if err != nil {
+		db.Close()
+		os.Remove(path)
+		return nil, fmt.Errorf("gpkg: creating %s: %w", path, err)
+	}
+	return db, nil
+}
+
+// check verifies that the database has the tables of a GeoPackage.
+func (db *DB) check(ctx context.Context) error {
+	var n int
+	err := db.sql.QueryRowContext(ctx,
+		`SELECT count(*) FROM sqlite_master WHERE type IN ('table','view') AND name IN ('gpkg_contents','gpkg_spatial_ref_sys')`).Scan(&n)
+	if err != nil {
+		return fmt.Errorf("gpkg: %s: %w", db.path, notGeoPackage(err))
+	}
+	if n != 2 {
+		return fmt.Errorf("gpkg: %s: %w: gpkg_contents or gpkg_spatial_ref_sys is missing", db.path, ErrNotGeoPackage)
+	}
+	return nil
+}
+
+// Close closes the database.
+func (db *DB) Close() error { return db.sql.Close() }
+
+// Path returns the file the GeoPackage was opened from.
+func (db *DB) Path() string { return db.path }
+
+// SQL returns the underlying database, for packages that keep tables of
+// their own in the GeoPackage and read them directly.
+func (db *DB) SQL() *sql.DB { return db.sql }
+
+// Update runs fn in one write transaction and commits it, so that fn's
+// changes are all on disk when Update returns nil and none are when it
+// returns an error. A cancelled ctx rolls the transaction back.
+func (db *DB) Update(ctx context.Context, fn func(tx *Tx) error) error {
+	if db.readOnly {
+		return fmt.Errorf("gpkg: %s: %w", db.path, ErrReadOnly)
+	}
+	stx, err := db.sql.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("gpkg: %s: %w", db.path, err)
+	}
+	tx := &Tx{tx: stx}
+	if err := fn(tx); err != nil {
+		stx.Rollback()
+		return err
+	}
+	if err := stx.Commit(); err != nil {
+		return fmt.Errorf("gpkg: %s: commit: %w", db.path, err)
+	}
+	return nil
+}
+
+// IntegrityCheck runs SQLite's integrity check and returns nil when it
+// says "ok", else an error listing what it found.
+func (db *DB) IntegrityCheck(ctx context.Context) error {
+	rows, err := db.sql.QueryContext(ctx, `PRAGMA integrity_check`)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	var msgs []string
+	for rows.Next() {
+		var s string
+		if err := rows.Scan(&s); err != nil {
+			return err
+		}
+		msgs = append(msgs, s)
+	}
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	if len(msgs) == 1 && msgs[0] == "ok" {
+		return nil
+	}
+	return fmt.Errorf("gpkg: %s: integrity check: %s", db.path, strings.Join(msgs, "; "))
+}
+
+// CopyTo writes a consistent copy of the whole GeoPackage to a new file
+// (SQLite's VACUUM INTO), which is how "Save a copy" works while the
+// store stays open. It refuses a path where a file exists.
+func (db *DB) CopyTo(ctx context.Context, path string) error {
+	if _, err := os.Stat(path); err == nil {
+		return fmt.Errorf("gpkg: %s: %w", path, ErrExists)
+	}
+	if _, err := db.sql.ExecContext(ctx, `VACUUM INTO ?`, path); err != nil {
+		return fmt.Errorf("gpkg: copying to %s: %w", path, err)
+	}
+	return nil
+}
+
+// Tx is a write transaction.
+type Tx struct {
+	tx *sql.Tx
+}
+
+// Exec runs a statement.
+func (tx *Tx) Exec(ctx context.Context, query string, args ...any) (sql.Result, error) {
+	return tx.tx.ExecContext(ctx, query, args...)
+}
+
+// Query runs a query.
+func (tx *Tx) Query(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	return tx.tx.QueryContext(ctx, query, args...)
+}
+
+// QueryRow runs a query that returns at most one row.
+func (tx *Tx) QueryRow(ctx context.Context, query string, args ...any) *sql.Row {
+	return tx.tx.QueryRowContext(ctx, query, args...)
+}
+
+// Prepare prepares a statement for repeated use within the transaction.
+func (tx *Tx) Prepare(ctx context.Context, query string) (*sql.Stmt, error) {
+	return tx.tx.PrepareContext(ctx, query)
+}
+
+// quote quotes an SQL identifier.
+func quote(name string) string {
+	return `"` + strings.ReplaceAll(name, `"`, `""`) + `"`
+}
