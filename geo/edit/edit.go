@@ -130,8 +130,10 @@ type Result struct {
 type Layer interface {
 	// Get returns the current state of a record, nil if there is none.
 	Get(ctx context.Context, tx *gpkg.Tx, id string) (*Record, error)
-	// Put makes the record's state r; nil deletes the record.
-	Put(ctx context.Context, tx *gpkg.Tx, id string, r *Record) error
+	// Put changes the record from its current state before (as Get
+	// returned it) to after; a nil before inserts the record, a nil
+	// after deletes it.
+	Put(ctx context.Context, tx *gpkg.Tx, id string, before, after *Record) error
 }
 
 // Errors for errors.Is.

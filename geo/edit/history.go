@@ -78,7 +78,7 @@ func (h *History) Do(ctx context.Context, label, by string, changes []Change, al
 	var res Result
 	err := h.db.Update(ctx, func(tx *gpkg.Tx) error {
 		var err error
-		res, err = h.DoTx(ctx, tx, label, by, changes)
+		res, err = h.DoTx(ctx, tx, label, by, changes, nil)
 		if err != nil || also == nil {
 			return err
 		}
@@ -89,7 +89,9 @@ func (h *History) Do(ctx context.Context, label, by string, changes []Change, al
 
 // DoTx is Do inside a transaction the caller runs, for callers that write
 // more than the changes in the same transaction (an import, a merge).
-func (h *History) DoTx(ctx context.Context, tx *gpkg.Tx, label, by string, changes []Change) (Result, error) {
+// Progress, when not nil, is called with the number of changes applied
+// every thousand changes. A done ctx stops it with ctx's error.
+func (h *History) DoTx(ctx context.Context, tx *gpkg.Tx, label, by string, changes []Change, progress func(done int)) (Result, error) {
 	if _, err := tx.Exec(ctx, `DELETE FROM ecoatlas_edit_steps WHERE undone = 1`); err != nil {
 		return Result{}, err
 	}
@@ -102,13 +104,20 @@ func (h *History) DoTx(ctx context.Context, tx *gpkg.Tx, label, by string, chang
 	if err != nil {
 		return Result{}, err
 	}
-	ins, err := tx.Prepare(ctx, `INSERT INTO ecoatlas_edit_changes (step, pos, kind, layer, id, exists_, geom, props) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`)
+	ins, err := tx.Stmt(ctx, `INSERT INTO ecoatlas_edit_changes (step, pos, kind, layer, id, exists_, geom, props) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`)
 	if err != nil {
 		return Result{}, err
 	}
-	defer ins.Close()
 	res := Result{Step: Step{Seq: seq, Label: label, By: by, At: at}}
 	for i, c := range changes {
+		if i%1000 == 999 {
+			if err := ctx.Err(); err != nil {
+				return Result{}, err
+			}
+			if progress != nil {
+				progress(i + 1)
+			}
+		}
 		l, ok := h.layers[c.Layer]
 		if !ok {
 			return Result{}, fmt.Errorf("%w: %q", ErrUnknownLayer, c.Layer)
@@ -124,7 +133,7 @@ func (h *History) DoTx(ctx context.Context, tx *gpkg.Tx, label, by string, chang
 			return Result{}, err
 		}
 		c.Before = before
-		if err := l.Put(ctx, tx, c.ID, c.After); err != nil {
+		if err := l.Put(ctx, tx, c.ID, before, c.After); err != nil {
 			return Result{}, err
 		}
 		exists, geom, props, err := encodeState(before)
@@ -207,11 +216,10 @@ func (h *History) swap(ctx context.Context, undo bool) (Result, error) {
 		if err != nil {
 			return err
 		}
-		upd, err := tx.Prepare(ctx, `UPDATE ecoatlas_edit_changes SET exists_ = ?, geom = ?, props = ? WHERE step = ? AND pos = ?`)
+		upd, err := tx.Stmt(ctx, `UPDATE ecoatlas_edit_changes SET exists_ = ?, geom = ?, props = ? WHERE step = ? AND pos = ?`)
 		if err != nil {
 			return err
 		}
-		defer upd.Close()
 		order := make([]int, len(changes))
 		for i := range order {
 			order[i] = i
@@ -230,7 +238,7 @@ func (h *History) swap(ctx context.Context, undo bool) (Result, error) {
 			if err != nil {
 				return err
 			}
-			if err := l.Put(ctx, tx, c.ID, c.stored); err != nil {
+			if err := l.Put(ctx, tx, c.ID, current, c.stored); err != nil {
 				return err
 			}
 			exists, geom, props, err := encodeState(current)

@@ -32,7 +32,7 @@ func (pins) Get(ctx context.Context, tx *gpkg.Tx, id string) (*edit.Record, erro
 	return &edit.Record{Geometry: orb.Point{x, y}, Properties: map[string]any{"label": label}}, nil
 }
 
-func (pins) Put(ctx context.Context, tx *gpkg.Tx, id string, r *edit.Record) error {
+func (pins) Put(ctx context.Context, tx *gpkg.Tx, id string, _, r *edit.Record) error {
 	if r == nil {
 		_, err := tx.Exec(ctx, `DELETE FROM pins WHERE id = ?`, id)
 		return err

@@ -199,9 +199,14 @@ func (db *DB) Update(ctx context.Context, fn func(tx *Tx) error) error {
 		return fmt.Errorf("gpkg: %s: %w", db.path, err)
 	}
 	tx := &Tx{tx: stx}
+	defer tx.closeStmts()
 	if err := fn(tx); err != nil {
 		stx.Rollback()
 		return err
+	}
+	if err := tx.flushContents(ctx); err != nil {
+		stx.Rollback()
+		return fmt.Errorf("gpkg: %s: %w", db.path, err)
 	}
 	if err := stx.Commit(); err != nil {
 		return fmt.Errorf("gpkg: %s: commit: %w", db.path, err)
@@ -249,7 +254,11 @@ func (db *DB) CopyTo(ctx context.Context, path string) error {
 
 // Tx is a write transaction.
 type Tx struct {
-	tx *sql.Tx
+	tx    *sql.Tx
+	stmts map[string]*sql.Stmt
+	// changed holds, per table, what the transaction did to its
+	// features, for gpkg_contents to be brought up to date at commit.
+	changed map[string]*tableChange
 }
 
 // Exec runs a statement.
@@ -267,9 +276,35 @@ func (tx *Tx) QueryRow(ctx context.Context, query string, args ...any) *sql.Row 
 	return tx.tx.QueryRowContext(ctx, query, args...)
 }
 
-// Prepare prepares a statement for repeated use within the transaction.
+// Prepare prepares a statement for repeated use within the transaction;
+// the caller closes it.
 func (tx *Tx) Prepare(ctx context.Context, query string) (*sql.Stmt, error) {
 	return tx.tx.PrepareContext(ctx, query)
+}
+
+// Stmt returns a prepared statement for a query, preparing it on the
+// first call in the transaction and reusing it after: code that runs a
+// query once per record pays for parsing it once per transaction. The
+// transaction closes it.
+func (tx *Tx) Stmt(ctx context.Context, query string) (*sql.Stmt, error) {
+	if s, ok := tx.stmts[query]; ok {
+		return s, nil
+	}
+	s, err := tx.tx.PrepareContext(ctx, query)
+	if err != nil {
+		return nil, err
+	}
+	if tx.stmts == nil {
+		tx.stmts = map[string]*sql.Stmt{}
+	}
+	tx.stmts[query] = s
+	return s, nil
+}
+
+func (tx *Tx) closeStmts() {
+	for _, s := range tx.stmts {
+		s.Close()
+	}
 }
 
 // quote quotes an SQL identifier.

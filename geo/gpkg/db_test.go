@@ -71,7 +71,7 @@ func createPlaces(t *testing.T) (*gpkg.DB, string) {
 				return err
 			}
 		}
-		return ins.Close(ctx)
+		return nil
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -283,14 +283,15 @@ func TestUpdate_rollsBackOnError(t *testing.T) {
 	}
 }
 
-func TestRecomputeExtent(t *testing.T) {
+func TestGeometryChanged_shrinksTheExtent(t *testing.T) {
 	db, _ := createPlaces(t)
 	ctx := context.Background()
 	err := db.Update(ctx, func(tx *gpkg.Tx) error {
 		if _, err := tx.Exec(ctx, `DELETE FROM places WHERE name = 'Almaty'`); err != nil {
 			return err
 		}
-		return tx.RecomputeExtent(ctx, "places")
+		tx.GeometryChanged("places", orb.Point{76.9, 43.25}, nil)
+		return nil
 	})
 	if err != nil {
 		t.Fatal(err)
