@@ -92,31 +92,17 @@ func (h *History) Do(ctx context.Context, label, by string, changes []Change, al
 // Progress, when not nil, is called with the number of changes applied
 // every thousand changes. A done ctx stops it with ctx's error.
 func (h *History) DoTx(ctx context.Context, tx *gpkg.Tx, label, by string, changes []Change, progress func(done int)) (Result, error) {
-	if _, err := tx.Exec(ctx, `DELETE FROM ecoatlas_edit_steps WHERE undone = 1`); err != nil {
-		return Result{}, err
-	}
-	at := time.Now().UTC().Truncate(time.Millisecond)
-	r, err := tx.Exec(ctx, `INSERT INTO ecoatlas_edit_steps (label, by, at) VALUES (?, ?, ?)`, label, by, at.Format(timeLayout))
+	res, err := h.begin(ctx, tx, label, by)
 	if err != nil {
 		return Result{}, err
 	}
-	seq, err := r.LastInsertId()
+	ins, err := tx.Stmt(ctx, insertChange)
 	if err != nil {
 		return Result{}, err
 	}
-	ins, err := tx.Stmt(ctx, `INSERT INTO ecoatlas_edit_changes (step, pos, kind, layer, id, exists_, geom, props) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`)
-	if err != nil {
-		return Result{}, err
-	}
-	res := Result{Step: Step{Seq: seq, Label: label, By: by, At: at}}
 	for i, c := range changes {
-		if i%1000 == 999 {
-			if err := ctx.Err(); err != nil {
-				return Result{}, err
-			}
-			if progress != nil {
-				progress(i + 1)
-			}
+		if err := tick(ctx, i, progress); err != nil {
+			return Result{}, err
 		}
 		l, ok := h.layers[c.Layer]
 		if !ok {
@@ -140,10 +126,93 @@ func (h *History) DoTx(ctx context.Context, tx *gpkg.Tx, label, by string, chang
 		if err != nil {
 			return Result{}, err
 		}
-		if _, err := ins.ExecContext(ctx, seq, i, c.Kind.String(), c.Layer, c.ID, exists, geom, props); err != nil {
+		if _, err := ins.ExecContext(ctx, res.Step.Seq, i, c.Kind.String(), c.Layer, c.ID, exists, geom, props); err != nil {
 			return Result{}, err
 		}
 		res.Step.Changes = append(res.Step.Changes, c)
+	}
+	return res, h.finish(ctx, tx, &res)
+}
+
+const insertChange = `INSERT INTO ecoatlas_edit_changes (step, pos, kind, layer, id, exists_, geom, props) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`
+
+// begin drops the steps that were undone and starts a new one.
+func (h *History) begin(ctx context.Context, tx *gpkg.Tx, label, by string) (Result, error) {
+	if _, err := tx.Exec(ctx, `DELETE FROM ecoatlas_edit_steps WHERE undone = 1`); err != nil {
+		return Result{}, err
+	}
+	at := time.Now().UTC().Truncate(time.Millisecond)
+	r, err := tx.Exec(ctx, `INSERT INTO ecoatlas_edit_steps (label, by, at) VALUES (?, ?, ?)`, label, by, at.Format(timeLayout))
+	if err != nil {
+		return Result{}, err
+	}
+	seq, err := r.LastInsertId()
+	if err != nil {
+		return Result{}, err
+	}
+	return Result{Step: Step{Seq: seq, Label: label, By: by, At: at}}, nil
+}
+
+// tick checks ctx and reports progress every thousand changes.
+func tick(ctx context.Context, i int, progress func(done int)) error {
+	if i%1000 != 999 {
+		return nil
+	}
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	if progress != nil {
+		progress(i + 1)
+	}
+	return nil
+}
+
+// BulkLayer is a Layer that can insert many new records faster than one
+// Put each.
+type BulkLayer interface {
+	Layer
+	// PutNew inserts records that do not exist yet.
+	PutNew(ctx context.Context, tx *gpkg.Tx, ids []string, records []*Record, progress func(done int)) error
+}
+
+// AddNew adds records the caller knows are new (it checked, in the same
+// transaction or under a UNIQUE constraint that fails the insert
+// otherwise) as one step inside the caller's transaction: what an import
+// does. It skips reading each record's state first, and lets a BulkLayer
+// insert them all at once. Progress and ctx work as for DoTx.
+func (h *History) AddNew(ctx context.Context, tx *gpkg.Tx, label, by, layerName string, ids []string, records []*Record, progress func(done int)) (Result, error) {
+	l, ok := h.layers[layerName]
+	if !ok {
+		return Result{}, fmt.Errorf("%w: %q", ErrUnknownLayer, layerName)
+	}
+	res, err := h.begin(ctx, tx, label, by)
+	if err != nil {
+		return Result{}, err
+	}
+	if bl, ok := l.(BulkLayer); ok {
+		if err := bl.PutNew(ctx, tx, ids, records, progress); err != nil {
+			return Result{}, err
+		}
+	} else {
+		for i, id := range ids {
+			if err := tick(ctx, i, progress); err != nil {
+				return Result{}, err
+			}
+			if err := l.Put(ctx, tx, id, nil, records[i]); err != nil {
+				return Result{}, err
+			}
+		}
+	}
+	ins, err := tx.Stmt(ctx, insertChange)
+	if err != nil {
+		return Result{}, err
+	}
+	res.Step.Changes = make([]Change, len(ids))
+	for i, id := range ids {
+		if _, err := ins.ExecContext(ctx, res.Step.Seq, i, "add", layerName, id, false, nil, nil); err != nil {
+			return Result{}, err
+		}
+		res.Step.Changes[i] = Change{Kind: Add, Layer: layerName, ID: id, After: records[i]}
 	}
 	return res, h.finish(ctx, tx, &res)
 }

@@ -60,7 +60,7 @@ func dsn(path string, readOnly bool) (string, error) {
 		return "", err
 	}
 	u := url.URL{Path: filepath.ToSlash(abs)}
-	q := "?_pragma=busy_timeout(10000)&_txlock=immediate&_pragma=mmap_size(1073741824)"
+	q := "?_pragma=busy_timeout(10000)&_txlock=immediate&_pragma=mmap_size(1073741824)&_pragma=temp_store(MEMORY)&_pragma=cache_size(-32768)"
 	if readOnly {
 		q += "&mode=ro"
 	} else {

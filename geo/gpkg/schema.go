@@ -265,24 +265,13 @@ func timestamp(t time.Time) string {
 func (tx *Tx) createSpatialIndex(ctx context.Context, table, column string) error {
 	rtree := quote("rtree_" + table + "_" + column)
 	t, c := quote(table), quote(column)
-	trigger := func(suffix string) string { return quote("rtree_" + table + "_" + column + "_" + suffix) }
-	values := fmt.Sprintf(`NEW.fid, ST_MinX(NEW.%[1]s), ST_MaxX(NEW.%[1]s), ST_MinY(NEW.%[1]s), ST_MaxY(NEW.%[1]s)`, c)
 	stmts := []string{
 		fmt.Sprintf(`CREATE VIRTUAL TABLE %s USING rtree(id, minx, maxx, miny, maxy)`, rtree),
 		fmt.Sprintf(`INSERT INTO %[1]s SELECT fid, ST_MinX(%[3]s), ST_MaxX(%[3]s), ST_MinY(%[3]s), ST_MaxY(%[3]s)
 			FROM %[2]s WHERE %[3]s NOT NULL AND NOT ST_IsEmpty(%[3]s)`, rtree, t, c),
-		fmt.Sprintf(`CREATE TRIGGER %s AFTER INSERT ON %s WHEN (NEW.%s NOT NULL AND NOT ST_IsEmpty(NEW.%[3]s))
-			BEGIN INSERT OR REPLACE INTO %s VALUES (%s); END`, trigger("insert"), t, c, rtree, values),
-		fmt.Sprintf(`CREATE TRIGGER %s AFTER UPDATE OF %[3]s ON %[2]s WHEN OLD.fid = NEW.fid AND (NEW.%[3]s NOTNULL AND NOT ST_IsEmpty(NEW.%[3]s))
-			BEGIN INSERT OR REPLACE INTO %s VALUES (%s); END`, trigger("update1"), t, c, rtree, values),
-		fmt.Sprintf(`CREATE TRIGGER %s AFTER UPDATE OF %[3]s ON %[2]s WHEN OLD.fid = NEW.fid AND (NEW.%[3]s ISNULL OR ST_IsEmpty(NEW.%[3]s))
-			BEGIN DELETE FROM %s WHERE id = OLD.fid; END`, trigger("update2"), t, c, rtree),
-		fmt.Sprintf(`CREATE TRIGGER %s AFTER UPDATE ON %s WHEN OLD.fid != NEW.fid AND (NEW.%s NOTNULL AND NOT ST_IsEmpty(NEW.%[3]s))
-			BEGIN DELETE FROM %[4]s WHERE id = OLD.fid; INSERT OR REPLACE INTO %[4]s VALUES (%s); END`, trigger("update3"), t, c, rtree, values),
-		fmt.Sprintf(`CREATE TRIGGER %s AFTER UPDATE ON %s WHEN OLD.fid != NEW.fid AND (NEW.%s ISNULL OR ST_IsEmpty(NEW.%[3]s))
-			BEGIN DELETE FROM %s WHERE id IN (OLD.fid, NEW.fid); END`, trigger("update4"), t, c, rtree),
-		fmt.Sprintf(`CREATE TRIGGER %s AFTER DELETE ON %s WHEN OLD.%s NOT NULL
-			BEGIN DELETE FROM %s WHERE id = OLD.fid; END`, trigger("delete"), t, c, rtree),
+	}
+	for _, suffix := range []string{"insert", "update1", "update2", "update3", "update4", "delete"} {
+		stmts = append(stmts, rtreeTrigger(table, column, suffix))
 	}
 	for _, s := range stmts {
 		if _, err := tx.Exec(ctx, s); err != nil {
@@ -292,6 +281,35 @@ func (tx *Tx) createSpatialIndex(ctx context.Context, table, column string) erro
 	_, err := tx.Exec(ctx, `INSERT INTO gpkg_extensions VALUES (?, ?, 'gpkg_rtree_index', 'http://www.geopackage.org/spec120/#extension_rtree', 'write-only')`,
 		table, column)
 	return err
+}
+
+// rtreeTrigger returns the statement that creates one of the triggers of
+// a spatial index, named by its suffix.
+func rtreeTrigger(table, column, suffix string) string {
+	rtree := quote("rtree_" + table + "_" + column)
+	t, c := quote(table), quote(column)
+	name := quote("rtree_" + table + "_" + column + "_" + suffix)
+	values := fmt.Sprintf(`NEW.fid, ST_MinX(NEW.%[1]s), ST_MaxX(NEW.%[1]s), ST_MinY(NEW.%[1]s), ST_MaxY(NEW.%[1]s)`, c)
+	switch suffix {
+	case "insert":
+		return fmt.Sprintf(`CREATE TRIGGER %s AFTER INSERT ON %s WHEN (NEW.%s NOT NULL AND NOT ST_IsEmpty(NEW.%[3]s))
+			BEGIN INSERT OR REPLACE INTO %s VALUES (%s); END`, name, t, c, rtree, values)
+	case "update1":
+		return fmt.Sprintf(`CREATE TRIGGER %s AFTER UPDATE OF %[3]s ON %[2]s WHEN OLD.fid = NEW.fid AND (NEW.%[3]s NOTNULL AND NOT ST_IsEmpty(NEW.%[3]s))
+			BEGIN INSERT OR REPLACE INTO %s VALUES (%s); END`, name, t, c, rtree, values)
+	case "update2":
+		return fmt.Sprintf(`CREATE TRIGGER %s AFTER UPDATE OF %[3]s ON %[2]s WHEN OLD.fid = NEW.fid AND (NEW.%[3]s ISNULL OR ST_IsEmpty(NEW.%[3]s))
+			BEGIN DELETE FROM %s WHERE id = OLD.fid; END`, name, t, c, rtree)
+	case "update3":
+		return fmt.Sprintf(`CREATE TRIGGER %s AFTER UPDATE ON %s WHEN OLD.fid != NEW.fid AND (NEW.%s NOTNULL AND NOT ST_IsEmpty(NEW.%[3]s))
+			BEGIN DELETE FROM %[4]s WHERE id = OLD.fid; INSERT OR REPLACE INTO %[4]s VALUES (%s); END`, name, t, c, rtree, values)
+	case "update4":
+		return fmt.Sprintf(`CREATE TRIGGER %s AFTER UPDATE ON %s WHEN OLD.fid != NEW.fid AND (NEW.%s ISNULL OR ST_IsEmpty(NEW.%[3]s))
+			BEGIN DELETE FROM %s WHERE id IN (OLD.fid, NEW.fid); END`, name, t, c, rtree)
+	default: // delete
+		return fmt.Sprintf(`CREATE TRIGGER %s AFTER DELETE ON %s WHEN OLD.%s NOT NULL
+			BEGIN DELETE FROM %s WHERE id = OLD.fid; END`, name, t, c, rtree)
+	}
 }
 
 // EnumValue is one allowed value of an enumerated column, with the text

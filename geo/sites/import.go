@@ -94,7 +94,8 @@ func (s *Store) Import(ctx context.Context, features []layer.Feature, o ImportOp
 	now := time.Now()
 	var (
 		bad     []layer.FeatureError
-		changes = make([]edit.Change, 0, len(features))
+		ids     = make([]string, 0, len(features))
+		records = make([]*edit.Record, 0, len(features))
 	)
 	fail := func(i int, field, value string, reason error) {
 		row := i + 1
@@ -126,30 +127,30 @@ func (s *Store) Import(ctx context.Context, features []layer.Feature, o ImportOp
 		}
 		existing[site.UUID] = true
 		site.CreatedAt, site.CreatedBy, site.ModifiedAt, site.ModifiedBy = now, o.By, now, o.By
-		changes = append(changes, edit.Change{Kind: edit.Add, Layer: SitesTable, ID: site.UUID, After: site.record()})
+		ids, records = append(ids, site.UUID), append(records, site.record())
 	}
 	if len(bad) > 0 && !o.SkipBad {
 		return ImportReport{}, &ImportError{File: o.Name, Errors: bad}
 	}
 	report := ImportReport{Skipped: bad}
-	if len(changes) == 0 {
+	if len(ids) == 0 {
 		return report, nil
 	}
 	var progress func(int)
 	if o.Progress != nil {
-		progress = func(done int) { o.Progress(done, len(changes)) }
+		progress = func(done int) { o.Progress(done, len(ids)) }
 	}
-	label := fmt.Sprintf("Import %d sites from %s", len(changes), o.Name)
+	label := fmt.Sprintf("Import %d sites from %s", len(ids), o.Name)
 	err = s.db.Update(ctx, func(tx *gpkg.Tx) error {
-		report.Result, err = s.history.DoTx(ctx, tx, label, o.By, changes, progress)
+		report.Result, err = s.history.AddNew(ctx, tx, label, o.By, SitesTable, ids, records, progress)
 		return err
 	})
 	if err != nil {
 		return ImportReport{}, fmt.Errorf("sites: importing %s: %w", o.Name, err)
 	}
-	report.Added = len(changes)
+	report.Added = len(ids)
 	if o.Progress != nil {
-		o.Progress(len(changes), len(changes))
+		o.Progress(len(ids), len(ids))
 	}
 	return report, nil
 }
@@ -196,12 +197,13 @@ var aliases = map[string]string{
 	"src": "source",
 }
 
+var underscores = strings.NewReplacer(" ", "_", "-", "_")
+
 // fieldFor returns the site field a property name stands for: the name
 // itself (in any case, with spaces or hyphens for underscores), its first
 // ten characters (a Shapefile's .dbf cuts names there), or an alias.
 func fieldFor(key string) (string, bool) {
-	k := strings.ToLower(strings.TrimSpace(key))
-	k = strings.NewReplacer(" ", "_", "-", "_").Replace(k)
+	k := underscores.Replace(strings.ToLower(strings.TrimSpace(key)))
 	if k == ColUUID {
 		return k, true
 	}

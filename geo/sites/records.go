@@ -230,6 +230,53 @@ func (t *recordTable) update(ctx context.Context, tx *gpkg.Tx, id string, r *edi
 	return err
 }
 
+// PutNew inserts records that do not exist yet, all at once (it makes
+// recordTable an edit.BulkLayer): for a table with geometry, through a
+// bulk inserter that fills the spatial index after the rows.
+func (t *recordTable) PutNew(ctx context.Context, tx *gpkg.Tx, ids []string, records []*edit.Record, progress func(done int)) error {
+	tick := func(i int) error {
+		if i%1000 != 999 {
+			return nil
+		}
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		if progress != nil {
+			progress(i + 1)
+		}
+		return nil
+	}
+	if !t.geom {
+		for i, id := range ids {
+			if err := tick(i); err != nil {
+				return err
+			}
+			if err := t.Put(ctx, tx, id, nil, records[i]); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	ins, err := tx.NewBulkInserter(ctx, t.name, append([]string{"uuid"}, t.cols...))
+	if err != nil {
+		return err
+	}
+	args := make([]any, len(t.cols)+1)
+	for i, id := range ids {
+		if err := tick(i); err != nil {
+			return err
+		}
+		args[0] = id
+		for j, c := range t.cols {
+			args[j+1] = records[i].Properties[c]
+		}
+		if _, err := ins.Insert(ctx, records[i].Geometry, args...); err != nil {
+			return fmt.Errorf("sites: %s %s: %w", t.name, id, err)
+		}
+	}
+	return ins.Close(ctx)
+}
+
 // rememberVersion records a content hash a record has had.
 func rememberVersion(ctx context.Context, tx *gpkg.Tx, table, id, hash string) error {
 	stmt, err := tx.Stmt(ctx, `INSERT OR IGNORE INTO ecoatlas_versions (table_name, uuid, hash) VALUES (?, ?, ?)`)
