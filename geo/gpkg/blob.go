@@ -5,8 +5,8 @@ import (
 	"fmt"
 	"math"
 
+	"github.com/ecoatlas/ecoatlas/geo/internal/geomconv"
 	"github.com/paulmach/orb"
-	"github.com/twpayne/go-geom"
 	"github.com/twpayne/go-geom/encoding/wkb"
 	"github.com/twpayne/go-geom/encoding/wkbcommon"
 )
@@ -144,7 +144,7 @@ func EncodeGeometry(g orb.Geometry, srsID int32) ([]byte, error) {
 	if g == nil {
 		return nil, nil
 	}
-	gg, err := toGeom(g)
+	gg, err := geomconv.ToGeom(g)
 	if err != nil {
 		return nil, err
 	}
@@ -174,69 +174,4 @@ func EncodeGeometry(g orb.Geometry, srsID int32) ([]byte, error) {
 func isPoint(g orb.Geometry) bool {
 	_, ok := g.(orb.Point)
 	return ok
-}
-
-// toGeom converts an orb geometry to go-geom, the one place where the
-// engine's geometries become go-geom's for writing.
-func toGeom(g orb.Geometry) (geom.T, error) {
-	switch g := g.(type) {
-	case orb.Point:
-		return geom.NewPointFlat(geom.XY, []float64{g[0], g[1]}), nil
-	case orb.MultiPoint:
-		return geom.NewMultiPointFlat(geom.XY, flatten(nil, g)), nil
-	case orb.LineString:
-		return geom.NewLineStringFlat(geom.XY, flatten(nil, g)), nil
-	case orb.MultiLineString:
-		var flat []float64
-		ends := make([]int, len(g))
-		for i, ls := range g {
-			flat = flatten(flat, ls)
-			ends[i] = len(flat)
-		}
-		return geom.NewMultiLineStringFlat(geom.XY, flat, ends), nil
-	case orb.Ring:
-		return toGeom(orb.Polygon{g})
-	case orb.Bound:
-		return toGeom(g.ToPolygon())
-	case orb.Polygon:
-		flat, ends := flattenPolygon(nil, g)
-		return geom.NewPolygonFlat(geom.XY, flat, ends), nil
-	case orb.MultiPolygon:
-		var flat []float64
-		endss := make([][]int, len(g))
-		for i, p := range g {
-			flat, endss[i] = flattenPolygon(flat, p)
-		}
-		return geom.NewMultiPolygonFlat(geom.XY, flat, endss), nil
-	case orb.Collection:
-		c := geom.NewGeometryCollection()
-		for _, m := range g {
-			mg, err := toGeom(m)
-			if err != nil {
-				return nil, err
-			}
-			if err := c.Push(mg); err != nil {
-				return nil, fmt.Errorf("gpkg: encoding a collection: %w", err)
-			}
-		}
-		return c, nil
-	default:
-		return nil, fmt.Errorf("%w: %T", ErrGeometryType, g)
-	}
-}
-
-func flatten(flat []float64, pts []orb.Point) []float64 {
-	for _, p := range pts {
-		flat = append(flat, p[0], p[1])
-	}
-	return flat
-}
-
-func flattenPolygon(flat []float64, p orb.Polygon) ([]float64, []int) {
-	ends := make([]int, len(p))
-	for i, r := range p {
-		flat = flatten(flat, r)
-		ends[i] = len(flat)
-	}
-	return flat, ends
 }
