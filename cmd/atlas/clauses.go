@@ -8,7 +8,6 @@ import (
 	"image"
 	"io"
 	"maps"
-	"path/filepath"
 	"runtime"
 	"slices"
 	"strings"
@@ -16,7 +15,7 @@ import (
 
 	"github.com/ecoatlas/ecoatlas/geo/atlas"
 	"github.com/ecoatlas/ecoatlas/geo/clausemap"
-	"github.com/ecoatlas/ecoatlas/geo/decode"
+	"github.com/ecoatlas/ecoatlas/geo/formats"
 	"github.com/ecoatlas/ecoatlas/geo/render"
 	"github.com/ecoatlas/ecoatlas/geo/viewport"
 	"github.com/ecoatlas/ecoatlas/seeds"
@@ -185,11 +184,9 @@ func renderClause(ctx context.Context, o options, stdout io.Writer) error {
 	}
 	a.Style = st
 	for _, path := range o.adds {
-		v, err := decode.File(path)
-		if err != nil {
+		if _, err := a.AddFile(ctx, path, formats.Options{}); err != nil {
 			return err
 		}
-		a.AddVector(strings.TrimSuffix(filepath.Base(path), filepath.Ext(path)), path, v)
 	}
 	m, err := clausemap.New(a, d, links)
 	if err != nil {

@@ -21,7 +21,7 @@ import (
 
 	"github.com/ecoatlas/ecoatlas/assets"
 	"github.com/ecoatlas/ecoatlas/geo/atlas"
-	"github.com/ecoatlas/ecoatlas/geo/decode"
+	"github.com/ecoatlas/ecoatlas/geo/formats"
 	"github.com/ecoatlas/ecoatlas/geo/render"
 	"github.com/ecoatlas/ecoatlas/geo/style"
 	"github.com/ecoatlas/ecoatlas/geo/viewport"
@@ -45,9 +45,10 @@ func usagef(format string, args ...any) error { return usageError{fmt.Sprintf(fo
 
 const usage = `usage: atlas render --out map.png [--size WxH] [--scale 1|2]
                     [--bbox minlon,minlat,maxlon,maxlat | --center lon,lat --zoom z]
-                    [--layers id,...|none] [--style file.json] [--add file.geojson ...]
+                    [--layers id,...|none] [--style file.json] [--add FILE ...]
                     [--tiles file.mbtiles|file.pmtiles ... [--tiles-below id] [--tiles-opacity 0..1]]
                     [--lang en|ru|kk|ky|tg|tk|uz] [--clause N] [--timings]
+       atlas sites COMMAND --db FILE ...   (atlas sites help)
        atlas clauses [--json]
        atlas belts --out belts.geojson [--min-pop N] [--km K] [--density D] [--countries codes|all]
 ` + tilesUsage + queryUsage
@@ -76,9 +77,12 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	if args[0] == "tiles" {
 		return tilesMain(ctx, args[1:], stdout, stderr)
 	}
+	if args[0] == "sites" {
+		return sitesMain(ctx, args[1:], stdout, stderr)
+	}
 	command, ok := commands[args[0]]
 	if !ok {
-		fmt.Fprintf(stderr, "atlas: unknown command %q (the commands are %s and tiles)\n", args[0], strings.Join(slices.Sorted(maps.Keys(commands)), ", "))
+		fmt.Fprintf(stderr, "atlas: unknown command %q (the commands are %s, sites and tiles)\n", args[0], strings.Join(slices.Sorted(maps.Keys(commands)), ", "))
 		return exitUsage
 	}
 	err := command(ctx, args[1:], stdout)
@@ -134,7 +138,7 @@ func parseOptions(args []string) (options, error) {
 	fl.Float64Var(&o.zoom, "zoom", 0, "Web Mercator zoom, may be fractional (with --center)")
 	fl.StringVar(&layers, "layers", "", "comma-separated layer ids to draw, or none")
 	fl.StringVar(&o.stylePath, "style", "", "style JSON file instead of the default style")
-	fl.Var(&adds, "add", "GeoJSON file to draw on top (repeatable)")
+	fl.Var(&adds, "add", "data file to draw on top: GeoJSON, GeoPackage, Shapefile, KML/KMZ, GPX or CSV (repeatable)")
 	fl.StringVar(&lang, "lang", "en", "label language: a tag the style has names for (en, ru, kk, ky, tg, tk, uz)")
 	fl.BoolVar(&o.timings, "timings", false, "print a TIMING line with load, render and encode seconds")
 	o.tiles.register(fl)
@@ -255,12 +259,9 @@ func renderCommand(ctx context.Context, args []string, stdout io.Writer) error {
 	defer a.Close()
 	a.Style = st
 	for _, path := range o.adds {
-		v, err := decode.File(path)
-		if err != nil {
+		if _, err := a.AddFile(ctx, path, formats.Options{}); err != nil {
 			return err
 		}
-		name := strings.TrimSuffix(filepath.Base(path), filepath.Ext(path))
-		a.AddVector(name, path, v)
 	}
 	packages, err := o.tiles.add(ctx, a)
 	if err != nil {

@@ -40,6 +40,10 @@ type ImportOptions struct {
 	// SkipBad imports the good features and lists the others, instead
 	// of importing nothing when one is bad.
 	SkipBad bool
+	// CheckOnly checks every feature and writes nothing: the report
+	// lists the bad ones in Skipped (Added stays 0), so that a caller can
+	// show every fault of a file before anything is imported.
+	CheckOnly bool
 	// By is who imports.
 	By string
 	// Progress, when not nil, is called now and then with the number of
@@ -129,11 +133,11 @@ func (s *Store) Import(ctx context.Context, features []layer.Feature, o ImportOp
 		site.CreatedAt, site.CreatedBy, site.ModifiedAt, site.ModifiedBy = now, o.By, now, o.By
 		ids, records = append(ids, site.UUID), append(records, site.record())
 	}
-	if len(bad) > 0 && !o.SkipBad {
+	if len(bad) > 0 && !o.SkipBad && !o.CheckOnly {
 		return ImportReport{}, &ImportError{File: o.Name, Errors: bad}
 	}
 	report := ImportReport{Skipped: bad}
-	if len(ids) == 0 {
+	if len(ids) == 0 || o.CheckOnly {
 		return report, nil
 	}
 	var progress func(int)
