@@ -3,6 +3,8 @@ package gpkg_test
 import (
 	"context"
 	"errors"
+	"fmt"
+	"math/rand/v2"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -349,4 +351,103 @@ func gdalTool(t *testing.T, name string) string {
 		t.Skipf("%s not found: install gdal-bin to run the GDAL interoperability tests", name)
 	}
 	return path
+}
+
+// TestBulkInserter_indexesEveryRow fills the spatial index in bulk, both
+// by building it whole and by inserting into it, and checks it with
+// SQLite's rtreecheck and against a scan of the rows.
+func TestBulkInserter_indexesEveryRow(t *testing.T) {
+	ctx := context.Background()
+	db, err := gpkg.Create(ctx, filepath.Join(t.TempDir(), "bulk.gpkg"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	r := rand.New(rand.NewPCG(1, 2))
+	randomGeometry := func() orb.Geometry {
+		p := orb.Point{46 + 42*r.Float64(), 35 + 21*r.Float64()}
+		if r.IntN(4) == 0 {
+			return orb.LineString{p, {p[0] + r.Float64(), p[1] + r.Float64()}}
+		}
+		return p
+	}
+	spec := gpkg.FeatureSpec{TableSpec: gpkg.TableSpec{Name: "things", Columns: []gpkg.Column{{Name: "n", Type: gpkg.Integer}}}, GeometryType: "GEOMETRY", SRSID: 4326}
+	var all []orb.Geometry
+	for i, batch := range []int{0, 5000, 40, 6000} {
+		err := db.Update(ctx, func(tx *gpkg.Tx) error {
+			if i == 0 {
+				return tx.CreateFeatureTable(ctx, spec)
+			}
+			ins, err := tx.NewBulkInserter(ctx, "things", []string{"n"})
+			if err != nil {
+				return err
+			}
+			for range batch {
+				g := randomGeometry()
+				if _, err := ins.Insert(ctx, g, len(all)); err != nil {
+					return err
+				}
+				all = append(all, g)
+			}
+			return ins.Close(ctx)
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	// The trigger is back: a plain insert is indexed too.
+	err = db.Update(ctx, func(tx *gpkg.Tx) error {
+		ins, err := tx.NewInserter(ctx, "things", []string{"n"})
+		if err != nil {
+			return err
+		}
+		_, err = ins.Insert(ctx, orb.Point{60, 40}, len(all))
+		all = append(all, orb.Point{60, 40})
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var check string
+	if err := db.SQL().QueryRow(`SELECT rtreecheck('rtree_things_geom')`).Scan(&check); err != nil || check != "ok" {
+		t.Fatalf("rtreecheck: %q, %v", check, err)
+	}
+	tb, err := db.Table(ctx, "things", gpkg.TableOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for range 50 {
+		x, y := 46+42*r.Float64(), 35+21*r.Float64()
+		box := orb.Bound{Min: orb.Point{x, y}, Max: orb.Point{x + 3*r.Float64(), y + 3*r.Float64()}}
+		want := 0
+		for _, g := range all {
+			if g.Bound().Intersects(box) {
+				want++
+			}
+		}
+		got := 0
+		for _, err := range tb.Search(ctx, box) {
+			if err != nil {
+				t.Fatal(err)
+			}
+			got++
+		}
+		if got != want {
+			t.Fatalf("search of %v found %d features, a scan %d", box, got, want)
+		}
+	}
+	// GDAL answers spatial filters from the same index.
+	if ogrinfo, err := exec.LookPath("ogrinfo"); err == nil {
+		box := orb.Bound{Min: orb.Point{60, 40}, Max: orb.Point{70, 50}}
+		want := 0
+		for _, g := range all {
+			if g.Bound().Intersects(box) {
+				want++
+			}
+		}
+		out, err := exec.Command(ogrinfo, "-ro", "-so", "-spat", "60", "40", "70", "50", db.Path(), "things").CombinedOutput()
+		if err != nil || !strings.Contains(string(out), fmt.Sprintf("Feature Count: %d\n", want)) {
+			t.Errorf("ogrinfo -spat, want %d features: %v\n%s", want, err, out)
+		}
+	}
 }

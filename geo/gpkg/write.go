@@ -107,26 +107,68 @@ func (ins *Inserter) Insert(ctx context.Context, g orb.Geometry, values ...any) 
 }
 
 // Close ends the inserts; a bulk inserter indexes the features and puts
-// the index's trigger back.
+// the index's trigger back. When the new features are at least as many
+// as those indexed before, the whole index is built again, packed (see
+// rtree.go); otherwise they are inserted into it in spatial order.
 func (ins *Inserter) Close(ctx context.Context) error {
 	if ins.bulk == nil {
 		return nil
 	}
 	bulk := ins.bulk
 	ins.bulk = nil
-	rtree := quote("rtree_" + ins.table + "_" + bulk.column)
-	stmt, err := ins.tx.Stmt(ctx, `INSERT OR REPLACE INTO `+rtree+` VALUES (?, ?, ?, ?, ?)`)
-	if err != nil {
-		return err
+	rtree := "rtree_" + ins.table + "_" + bulk.column
+	var indexed int
+	if err := ins.tx.QueryRow(ctx, `SELECT count(*) FROM `+quote(rtree+"_rowid")).Scan(&indexed); err != nil {
+		return fmt.Errorf("gpkg: indexing %s: %w", ins.table, err)
 	}
-	sortSpatially(bulk.entries)
-	for _, e := range bulk.entries {
-		if _, err := stmt.ExecContext(ctx, e.fid, e.b.Min[0], e.b.Max[0], e.b.Min[1], e.b.Max[1]); err != nil {
-			return fmt.Errorf("gpkg: indexing %s: %w", ins.table, err)
-		}
+	var err error
+	if len(bulk.entries) >= indexed {
+		err = ins.rebuildIndex(ctx, rtree, bulk.entries)
+	} else {
+		err = ins.insertIntoIndex(ctx, rtree, bulk.entries)
+	}
+	if err != nil {
+		return fmt.Errorf("gpkg: indexing %s: %w", ins.table, err)
 	}
 	if _, err := ins.tx.Exec(ctx, rtreeTrigger(ins.table, bulk.column, "insert")); err != nil {
 		return fmt.Errorf("gpkg: indexing %s: %w", ins.table, err)
+	}
+	return nil
+}
+
+// rebuildIndex builds the index again from what it holds and the new
+// entries.
+func (ins *Inserter) rebuildIndex(ctx context.Context, rtree string, entries []indexEntry) error {
+	rows, err := ins.tx.Query(ctx, `SELECT id, minx, maxx, miny, maxy FROM `+quote(rtree))
+	if err != nil {
+		return err
+	}
+	for rows.Next() {
+		var e indexEntry
+		if err := rows.Scan(&e.fid, &e.b.Min[0], &e.b.Max[0], &e.b.Min[1], &e.b.Max[1]); err != nil {
+			rows.Close()
+			return err
+		}
+		entries = append(entries, e)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	return ins.tx.rebuildRTree(ctx, rtree, entries)
+}
+
+// insertIntoIndex inserts entries into the index in spatial order.
+func (ins *Inserter) insertIntoIndex(ctx context.Context, rtree string, entries []indexEntry) error {
+	stmt, err := ins.tx.Stmt(ctx, `INSERT OR REPLACE INTO `+quote(rtree)+` VALUES (?, ?, ?, ?, ?)`)
+	if err != nil {
+		return err
+	}
+	sortSpatially(entries)
+	for _, e := range entries {
+		if _, err := stmt.ExecContext(ctx, e.fid, e.b.Min[0], e.b.Max[0], e.b.Min[1], e.b.Max[1]); err != nil {
+			return err
+		}
 	}
 	return nil
 }

@@ -4,7 +4,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"runtime"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/ecoatlas/ecoatlas/geo/edit"
@@ -108,30 +110,25 @@ func (s *Store) Import(ctx context.Context, features []layer.Feature, o ImportOp
 		}
 		bad = append(bad, layer.FeatureError{File: o.Name, Feature: row, Noun: o.Noun, Field: field, Value: value, Err: reason})
 	}
-	for i := range features {
-		site, err := siteFromFeature(&features[i], o.Defaults)
-		if err != nil {
-			fail(i, "geometry", "", err)
+	prepared := prepare(features, o, now)
+	for i := range prepared {
+		p := &prepared[i]
+		if p.geomErr != nil {
+			fail(i, "geometry", "", p.geomErr)
 			continue
 		}
-		for k, v := range o.Set {
-			site.Values[k] = v
-		}
-		if err := site.Validate(); err != nil {
-			var ve *ValidationError
-			errors.As(err, &ve)
-			for _, fe := range ve.Fields {
+		if p.invalid != nil {
+			for _, fe := range p.invalid.Fields {
 				fail(i, fe.Field, fe.Value, fieldReason(fe))
 			}
 			continue
 		}
-		if existing[site.UUID] {
-			fail(i, ColUUID, site.UUID, ErrDuplicate)
+		if existing[p.uuid] {
+			fail(i, ColUUID, p.uuid, ErrDuplicate)
 			continue
 		}
-		existing[site.UUID] = true
-		site.CreatedAt, site.CreatedBy, site.ModifiedAt, site.ModifiedBy = now, o.By, now, o.By
-		ids, records = append(ids, site.UUID), append(records, site.record())
+		existing[p.uuid] = true
+		ids, records = append(ids, p.uuid), append(records, p.record)
 	}
 	if len(bad) > 0 && !o.SkipBad && !o.CheckOnly {
 		return ImportReport{}, &ImportError{File: o.Name, Errors: bad}
@@ -157,6 +154,48 @@ func (s *Store) Import(ctx context.Context, features []layer.Feature, o ImportOp
 		o.Progress(len(ids), len(ids))
 	}
 	return report, nil
+}
+
+// preparedSite is a feature made into a site record, or why it cannot be.
+type preparedSite struct {
+	uuid    string
+	record  *edit.Record
+	geomErr error
+	invalid *ValidationError
+}
+
+// prepare makes features into site records on every core.
+func prepare(features []layer.Feature, o ImportOptions, now time.Time) []preparedSite {
+	out := make([]preparedSite, len(features))
+	const chunk = 2048
+	var wg sync.WaitGroup
+	sem := make(chan struct{}, runtime.GOMAXPROCS(0))
+	for start := 0; start < len(features); start += chunk {
+		wg.Add(1)
+		sem <- struct{}{}
+		go func() {
+			defer func() { <-sem; wg.Done() }()
+			for i := start; i < min(start+chunk, len(features)); i++ {
+				p := &out[i]
+				site, err := siteFromFeature(&features[i], o.Defaults)
+				if err != nil {
+					p.geomErr = err
+					continue
+				}
+				for k, v := range o.Set {
+					site.Values[k] = v
+				}
+				if err := site.Validate(); err != nil {
+					errors.As(err, &p.invalid)
+					continue
+				}
+				site.CreatedAt, site.CreatedBy, site.ModifiedAt, site.ModifiedBy = now, o.By, now, o.By
+				p.uuid, p.record = site.UUID, site.record()
+			}
+		}()
+	}
+	wg.Wait()
+	return out
 }
 
 // fieldReason keeps a field error's detail in the reason of a feature

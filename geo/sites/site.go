@@ -202,18 +202,17 @@ func siteFromRecord(uuid string, r *edit.Record) Site {
 	return s
 }
 
+// valuesToProps returns the properties of values: numbers as float64,
+// text as it is; fields without a value are left out (a missing property
+// is a NULL column).
 func valuesToProps(fields []Field, values map[string]string) map[string]any {
-	props := make(map[string]any, len(fields)+4)
+	props := make(map[string]any, len(values)+4)
 	for _, f := range fields {
 		v := strings.TrimSpace(values[f.Name])
 		switch {
 		case v == "":
-			props[f.Name] = nil
 		case f.Kind == Number:
-			n, err := ParseNumber(v)
-			if err != nil {
-				props[f.Name] = nil
-			} else {
+			if n, err := ParseNumber(v); err == nil {
 				props[f.Name] = n
 			}
 		default:

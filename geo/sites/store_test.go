@@ -414,3 +414,17 @@ func TestSiteFields_describeEveryColumnOnce(t *testing.T) {
 		}
 	}
 }
+
+func TestNewUUID_timeOrdered(t *testing.T) {
+	prev := ""
+	for i := range 10000 {
+		u := sites.NewUUID()
+		if !sites.ValidUUID(u) || u[14] != '7' || !strings.ContainsRune("89ab", rune(u[19])) {
+			t.Fatalf("UUID %d %q is not a version 7 UUID", i, u)
+		}
+		if u <= prev {
+			t.Fatalf("UUID %d %s does not sort after %s", i, u, prev)
+		}
+		prev = u
+	}
+}

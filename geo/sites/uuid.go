@@ -3,16 +3,46 @@ package sites
 import (
 	"crypto/rand"
 	"crypto/sha1"
+	"encoding/binary"
 	"encoding/hex"
+	"sync"
+	"time"
 )
 
-// NewUUID returns a random (version 4) UUID in lower case.
+// NewUUID returns a new time-ordered (version 7) UUID in lower case: the
+// Unix time in milliseconds, then random bits (RFC 9562, section 5.7).
+// Those made one after another sort in that order (a counter orders those
+// of the same millisecond), so the store's uuid index is appended to
+// rather than written all over, which makes a big import much cheaper.
 func NewUUID() string {
 	var u [16]byte
 	rand.Read(u[:])
-	u[6] = u[6]&0x0f | 0x40
+	uuidClock.Lock()
+	ms := time.Now().UnixMilli()
+	if ms <= uuidClock.ms {
+		ms = uuidClock.ms
+		uuidClock.seq++
+		if uuidClock.seq > 0xfff {
+			ms++
+			uuidClock.seq = 0
+		}
+	} else {
+		uuidClock.seq = uint16(u[6])<<4&0x7ff | uint16(u[7])>>4 // a random start leaves room to count
+	}
+	uuidClock.ms = ms
+	seq := uuidClock.seq
+	uuidClock.Unlock()
+	binary.BigEndian.PutUint64(u[:8], uint64(ms)<<16|uint64(seq))
+	u[6] = u[6]&0x0f | 0x70
 	u[8] = u[8]&0x3f | 0x80
 	return formatUUID(u)
+}
+
+// uuidClock is the last millisecond NewUUID used and its counter in it.
+var uuidClock struct {
+	sync.Mutex
+	ms  int64
+	seq uint16
 }
 
 // seedNamespace is the namespace of the name-based UUIDs of the sites of
