@@ -259,7 +259,9 @@ func renderCommand(ctx context.Context, args []string, stdout io.Writer) error {
 	defer a.Close()
 	a.Style = st
 	for _, path := range o.adds {
-		if _, err := a.AddFile(ctx, path, formats.Options{}); err != nil {
+		// Added files are drawn in the plain style, which reads no
+		// attribute: a GeoPackage's columns are not fetched at all.
+		if _, err := a.AddFile(ctx, path, formats.Options{Columns: []string{}}); err != nil {
 			return err
 		}
 	}

@@ -86,6 +86,11 @@ type Options struct {
 	Layer string
 	// CSV tunes the reading of delimited text.
 	CSV csvpoints.Options
+	// Columns names the attributes to read from a GeoPackage: nil reads
+	// them all, an empty list none, for a caller that draws features in
+	// a style that reads no attribute (other formats keep every
+	// attribute, at no cost until it is asked for).
+	Columns []string
 }
 
 // Layer is one layer of a file.
@@ -447,7 +452,7 @@ func (r *reader) geopackage() error {
 		if err != nil {
 			return err
 		}
-		opts := gpkg.LoadOptions{SkipBad: true}
+		opts := gpkg.LoadOptions{SkipBad: true, Columns: r.o.Columns}
 		crs := r.o.CRS
 		if crs == "" && !t.SRS().IsLonLat() {
 			crs = t.SRS().CRS()

@@ -451,3 +451,23 @@ func TestBulkInserter_indexesEveryRow(t *testing.T) {
 		}
 	}
 }
+
+func TestLoad_columns(t *testing.T) {
+	db, _ := createPlaces(t)
+	ctx := context.Background()
+	tb, err := db.Table(ctx, "places", gpkg.TableOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	none, _, err := tb.Load(ctx, gpkg.LoadOptions{Columns: []string{}})
+	if err != nil || none.Len() != 3 || !none.Feature(0).Properties.IsEmpty() || none.Feature(0).Geometry == nil {
+		t.Errorf("no columns: %v, %v", none, err)
+	}
+	some, _, err := tb.Load(ctx, gpkg.LoadOptions{Columns: []string{"KIND"}})
+	if err != nil || !slices.Equal(some.Feature(1).Properties.Keys(), []string{"kind"}) {
+		t.Errorf("one column: %v, %v", some.Feature(1).Properties.Map(), err)
+	}
+	if _, _, err := tb.Load(ctx, gpkg.LoadOptions{Columns: []string{"colour"}}); err == nil {
+		t.Error("an unknown column was taken")
+	}
+}

@@ -3,10 +3,17 @@ package gpkg
 import (
 	"context"
 	"database/sql"
+	"database/sql/driver"
 	"errors"
 	"fmt"
+	"io"
+	"math"
 	"runtime"
+	"slices"
+	"strconv"
+	"strings"
 	"sync"
+	"unicode/utf8"
 
 	"github.com/ecoatlas/ecoatlas/geo/layer"
 	"github.com/paulmach/orb"
@@ -22,6 +29,11 @@ type LoadOptions struct {
 	// SkipBad skips rows whose geometry cannot be read or transformed,
 	// listing them, instead of failing on the first.
 	SkipBad bool
+	// Columns names the attribute columns to read; nil reads them all,
+	// an empty list none (the ID column is always read). Drawing in a
+	// style that reads no attribute need not pay for them: QGIS, too,
+	// fetches only what its renderer uses.
+	Columns []string
 }
 
 // ErrNotLonLat is a table whose coordinates are not WGS 84 lon/lat,
@@ -52,6 +64,10 @@ func (t *Table) Load(ctx context.Context, opts LoadOptions) (*layer.Vector, []la
 	if !lo.Valid {
 		return layer.NewVector(nil), nil, nil
 	}
+	cols, err := t.columns(opts.Columns)
+	if err != nil {
+		return nil, nil, err
+	}
 	maxRows, err := t.maxRows(ctx)
 	if err != nil {
 		return nil, nil, err
@@ -76,7 +92,7 @@ func (t *Table) Load(ctx context.Context, opts LoadOptions) (*layer.Vector, []la
 	var wg sync.WaitGroup
 	for range min(workers, parts) {
 		wg.Go(func() {
-			r := t.newRowReader(&pointBlocks{})
+			r := t.newRowReader(cols, &pointBlocks{})
 			r.props, r.positional = &propsWriter{}, true
 			for i := range next {
 				if ctx.Err() != nil {
@@ -115,6 +131,26 @@ func (t *Table) Load(ctx context.Context, opts LoadOptions) (*layer.Vector, []la
 		}
 	}
 	return layer.NewVector(features), skipped, nil
+}
+
+// columns returns the columns of names (all for nil), the ID column
+// always among them.
+func (t *Table) columns(names []string) ([]column, error) {
+	if names == nil {
+		return t.cols, nil
+	}
+	var out []column
+	for i, c := range t.cols {
+		if i == t.idCol || slices.ContainsFunc(names, func(n string) bool { return strings.EqualFold(n, c.name) }) {
+			out = append(out, c)
+		}
+	}
+	for _, n := range names {
+		if !slices.ContainsFunc(t.cols, func(c column) bool { return strings.EqualFold(n, c.name) }) {
+			return nil, t.wrap(fmt.Errorf("no column %q", n))
+		}
+	}
+	return out, nil
 }
 
 // maxRows is more rows than the table can hold: the database's size over
@@ -159,49 +195,72 @@ type loaded struct {
 	err      error
 }
 
-// load reads the rows whose key is in [from, to).
+// load reads the rows whose key is in [from, to), through the driver's
+// own rows rather than database/sql's, which would lock and convert each
+// value of a million rows.
 func (l *loader) load(ctx context.Context, r *rowReader, from, to int64) loaded {
 	t := l.t
-	rows, err := t.db.sql.QueryContext(ctx, `SELECT `+t.selects+` FROM `+quote(t.contents.Table)+
-		` WHERE `+quote(t.pk)+` >= ? AND `+quote(t.pk)+` < ? ORDER BY `+quote(t.pk), from, to)
+	query := `SELECT ` + t.selectList(r.cols) + ` FROM ` + quote(t.contents.Table) +
+		` WHERE ` + quote(t.pk) + ` >= ? AND ` + quote(t.pk) + ` < ? ORDER BY ` + quote(t.pk)
+	conn, err := t.db.sql.Conn(ctx)
 	if err != nil {
 		return loaded{err: t.wrap(err)}
 	}
-	defer rows.Close()
+	defer conn.Close()
 	var out loaded
-	var f layer.Feature
-	for rows.Next() {
-		if err := r.scan(rows); err != nil {
-			return loaded{err: err}
+	err = conn.Raw(func(dc any) error {
+		qc, ok := dc.(driver.QueryerContext)
+		if !ok {
+			return errors.New("the SQLite driver cannot query")
 		}
-		slot := &f
-		if l.slots != nil {
-			slot = &l.slots[r.fid-l.lo]
-		}
-		_, err := r.fill(slot)
-		if err == nil && l.opts.Transform != nil && slot.Geometry != nil {
-			slot.Geometry, err = l.opts.Transform(slot.Geometry)
-			if err != nil {
-				err = t.rowError(r.fid, err)
-			}
-		}
+		rows, err := qc.QueryContext(ctx, query, []driver.NamedValue{{Ordinal: 1, Value: from}, {Ordinal: 2, Value: to}})
 		if err != nil {
-			var fe *layer.FeatureError
-			if !l.opts.SkipBad || !errors.As(err, &fe) {
-				return loaded{err: err}
+			return err
+		}
+		defer rows.Close()
+		dest := make([]driver.Value, len(r.cols)+2)
+		vals := make([]any, len(dest))
+		var f layer.Feature
+		for {
+			if err := rows.Next(dest); errors.Is(err, io.EOF) {
+				return nil
+			} else if err != nil {
+				return err
 			}
-			out.skipped = append(out.skipped, *fe)
-			*slot = layer.Feature{}
-			continue
+			for i, v := range dest {
+				vals[i] = v
+			}
+			fid, _ := vals[0].(int64)
+			slot := &f
+			if l.slots != nil {
+				slot = &l.slots[fid-l.lo]
+			}
+			_, err := r.fill(slot, vals)
+			if err == nil && l.opts.Transform != nil && slot.Geometry != nil {
+				slot.Geometry, err = l.opts.Transform(slot.Geometry)
+				if err != nil {
+					err = t.rowError(fid, err)
+				}
+			}
+			if err != nil {
+				var fe *layer.FeatureError
+				if !l.opts.SkipBad || !errors.As(err, &fe) {
+					out.err = err
+					return nil
+				}
+				out.skipped = append(out.skipped, *fe)
+				*slot = layer.Feature{}
+				continue
+			}
+			out.n++
+			if l.slots != nil {
+				l.present[fid-l.lo] = true
+			} else {
+				out.features = append(out.features, f)
+			}
 		}
-		out.n++
-		if l.slots != nil {
-			l.present[r.fid-l.lo] = true
-		} else {
-			out.features = append(out.features, f)
-		}
-	}
-	if err := rows.Err(); err != nil {
+	})
+	if err != nil {
 		return loaded{err: t.wrap(err)}
 	}
 	return out
@@ -234,4 +293,61 @@ func (w *propsWriter) copy(b []byte) []byte {
 	start := len(w.block)
 	w.block = append(w.block, b...)
 	return w.block[start:len(w.block):len(w.block)]
+}
+
+func appendJSONValue(b []byte, v any) []byte {
+	switch v := v.(type) {
+	case nil:
+		return append(b, "null"...)
+	case bool:
+		return strconv.AppendBool(b, v)
+	case float64:
+		if math.IsNaN(v) || math.IsInf(v, 0) {
+			return append(b, "null"...)
+		}
+		if v == math.Trunc(v) && math.Abs(v) < 1e15 {
+			return strconv.AppendInt(b, int64(v), 10)
+		}
+		return strconv.AppendFloat(b, v, 'g', -1, 64)
+	case string:
+		return appendJSONString(b, v)
+	default:
+		return appendJSONString(b, fmt.Sprint(v))
+	}
+}
+
+// appendJSONString appends s as a JSON string, with invalid UTF-8
+// replaced by U+FFFD as encoding/json does.
+func appendJSONString(b []byte, s string) []byte {
+	const hex = "0123456789abcdef"
+	b = append(b, '"')
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c < utf8.RuneSelf {
+			switch {
+			case c == '"' || c == '\\':
+				b = append(b, '\\', c)
+			case c == '\n':
+				b = append(b, '\\', 'n')
+			case c == '\r':
+				b = append(b, '\\', 'r')
+			case c == '\t':
+				b = append(b, '\\', 't')
+			case c < 0x20:
+				b = append(b, '\\', 'u', '0', '0', hex[c>>4], hex[c&0xf])
+			default:
+				b = append(b, c)
+			}
+			i++
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(s[i:])
+		if r == utf8.RuneError && size == 1 {
+			b = append(b, `\ufffd`...)
+		} else {
+			b = append(b, s[i:i+size]...)
+		}
+		i += size
+	}
+	return append(b, '"')
 }

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"iter"
+	"math"
 	"strconv"
 	"strings"
 
@@ -138,34 +139,26 @@ func (t *Table) readColumns(ctx context.Context, idColumn string) error {
 	if idColumn != "" && t.idCol < 0 {
 		return fmt.Errorf("no column %q for feature IDs", idColumn)
 	}
-	list := []string{quote(t.pk), quote(t.contents.GeometryColumn)}
-	if t.idCol >= 0 {
-		list = append(list, "CAST("+quote(t.cols[t.idCol].name)+" AS TEXT)")
-	} else {
-		list = append(list, "NULL")
-	}
-	list = append(list, propsExpr(t.cols))
-	t.selects = strings.Join(list, ", ")
+	t.selects = t.selectList(t.cols)
 	return nil
 }
 
-// propsExpr returns the SQL expression that gives a row's attributes as
-// one JSON object. Having SQLite write the JSON costs a fraction of
-// fetching each column through the driver and formatting it here.
-func propsExpr(cols []column) string {
-	args := make([]string, 0, 2*len(cols))
+// selectList returns the select list of a query of rows: the key, the
+// geometry and the columns, dates as the text stored (the driver would
+// make them times) and BLOBs in untyped columns as NULL.
+func (t *Table) selectList(cols []column) string {
+	list := []string{quote(t.pk), quote(t.contents.GeometryColumn)}
 	for _, c := range cols {
 		q := quote(c.name)
-		v := q
 		switch c.kind {
-		case valueBool:
-			v = "json(CASE WHEN " + q + " IS NULL THEN 'null' WHEN " + q + " THEN 'true' ELSE 'false' END)"
+		case valueDate:
+			q = "CAST(" + q + " AS TEXT)"
 		case valueAny:
-			v = "CASE WHEN typeof(" + q + ") = 'blob' THEN NULL ELSE " + q + " END"
+			q = "CASE WHEN typeof(" + q + ") = 'blob' THEN NULL ELSE " + q + " END"
 		}
-		args = append(args, "'"+strings.ReplaceAll(c.name, "'", "''")+"'", v)
+		list = append(list, q)
 	}
-	return "json_object(" + strings.Join(args, ", ") + ")"
+	return strings.Join(list, ", ")
 }
 
 // kindOf maps a declared column type to how its values are read, after
@@ -251,7 +244,7 @@ func (t *Table) Search(ctx context.Context, b orb.Bound) iter.Seq2[*layer.Featur
 			return
 		}
 		defer rows.Close()
-		r := t.newRowReader(nil)
+		r := t.newRowReader(t.cols, nil)
 		for rows.Next() {
 			f := new(layer.Feature)
 			env, err := r.read(rows, f)
@@ -301,7 +294,7 @@ func (t *Table) Feature(ctx context.Context, id string) (*layer.Feature, error) 
 		return nil, t.wrap(rows.Err())
 	}
 	f := new(layer.Feature)
-	if _, err := t.newRowReader(nil).read(rows, f); err != nil {
+	if _, err := t.newRowReader(t.cols, nil).read(rows, f); err != nil {
 		return nil, err
 	}
 	return f, nil
@@ -314,61 +307,99 @@ func (t *Table) wrap(err error) error {
 	return fmt.Errorf("gpkg: %s: table %s: %w", t.db.path, t.contents.Table, err)
 }
 
-// rowReader turns result rows into features, reusing its scan buffers.
+// rowReader turns rows (key, geometry, columns) into features.
 type rowReader struct {
-	t     *Table
-	dest  []any
-	fid   int64
-	blob  sql.RawBytes
-	id    sql.NullString
-	json  sql.RawBytes
+	t    *Table
+	cols []column
+	// keys are the columns' names as JSON object keys, `"name":`.
+	keys  [][]byte
+	idCol int // index in cols of the ID column, or -1
 	pts   *pointBlocks
 	props *propsWriter
+	json  []byte
 	// positional leaves IDs to the feature's position (see Load) unless
 	// the table has an ID column.
 	positional bool
+	// dest and vals are the scan buffers of database/sql rows.
+	dest []any
+	vals []any
 }
 
-func (t *Table) newRowReader(pts *pointBlocks) *rowReader {
-	r := &rowReader{t: t, pts: pts}
-	r.dest = []any{&r.fid, &r.blob, &r.id, &r.json}
+// newRowReader returns a reader of rows of the columns cols.
+func (t *Table) newRowReader(cols []column, pts *pointBlocks) *rowReader {
+	r := &rowReader{t: t, cols: cols, pts: pts, idCol: -1, vals: make([]any, len(cols)+2)}
+	for i, c := range cols {
+		r.keys = append(r.keys, append(appendJSONString(nil, c.name), ':'))
+		if t.idCol >= 0 && c.name == t.cols[t.idCol].name {
+			r.idCol = i
+		}
+	}
+	for i := range r.vals {
+		r.dest = append(r.dest, &r.vals[i])
+	}
 	return r
 }
 
-// read scans the current row into f and returns its envelope.
+// read scans the current row of database/sql rows into f and returns its
+// envelope.
 func (r *rowReader) read(rows *sql.Rows, f *layer.Feature) (orb.Bound, error) {
-	if err := r.scan(rows); err != nil {
-		return orb.Bound{}, err
-	}
-	return r.fill(f)
-}
-
-// scan reads the current row into the reader's buffers.
-func (r *rowReader) scan(rows *sql.Rows) error {
 	if err := rows.Scan(r.dest...); err != nil {
-		return r.t.wrap(err)
+		return orb.Bound{}, r.t.wrap(err)
 	}
-	return nil
+	return r.fill(f, r.vals)
 }
 
-// fill makes the scanned row into f and returns its envelope.
-func (r *rowReader) fill(f *layer.Feature) (orb.Bound, error) {
-	g, err := decodeGeometry(r.blob, r.pts)
+// fill makes a row's values into f and returns its envelope.
+func (r *rowReader) fill(f *layer.Feature, vals []any) (orb.Bound, error) {
+	fid, _ := vals[0].(int64)
+	blob, _ := vals[1].([]byte)
+	g, err := decodeGeometry(blob, r.pts)
 	if err != nil {
-		return orb.Bound{}, r.t.rowError(r.fid, err)
+		return orb.Bound{}, r.t.rowError(fid, err)
 	}
 	f.Geometry = g.Geometry
 	switch {
-	case r.t.idCol >= 0:
-		f.ID = r.id.String
+	case r.idCol >= 0:
+		f.ID = layer.FormatValue(value(r.cols[r.idCol].kind, vals[2+r.idCol]))
 	case !r.positional:
-		f.ID = strconv.FormatInt(r.fid, 10)
+		f.ID = strconv.FormatInt(fid, 10)
 	}
-	f.Properties = layer.PropertiesFromJSON(r.props.copy(r.json))
+	if len(r.cols) > 0 {
+		b := append(r.json[:0], '{')
+		for i, c := range r.cols {
+			if i > 0 {
+				b = append(b, ',')
+			}
+			b = append(b, r.keys[i]...)
+			b = appendJSONValue(b, value(c.kind, vals[2+i]))
+		}
+		r.json = append(b, '}')
+		f.Properties = layer.PropertiesFromJSON(r.props.copy(r.json))
+	}
 	return g.Envelope, nil
 }
 
 // rowError wraps a fault in one row.
 func (t *Table) rowError(fid int64, err error) error {
 	return t.wrap(&layer.FeatureError{Feature: int(fid), Noun: "row with fid", Err: err})
+}
+
+// value converts a value SQLite returned to the Go value of a property.
+func value(kind valueKind, v any) any {
+	switch v := v.(type) {
+	case int64:
+		if kind == valueBool {
+			return v != 0
+		}
+		return float64(v)
+	case float64:
+		if math.IsNaN(v) || math.IsInf(v, 0) {
+			return nil
+		}
+		return v
+	case []byte:
+		return string(v)
+	default:
+		return v
+	}
 }

@@ -182,7 +182,18 @@ func (r *wkbReader) geometry(depth int) (orb.Geometry, error) {
 		if len(r.data)-r.pos < 8*h.dims {
 			return nil, r.fail("truncated point")
 		}
-		return r.positions(h.little, 1, h.dims)[0], nil
+		b := r.data[r.pos:]
+		r.pos += 8 * h.dims
+		if h.little {
+			return orb.Point{
+				math.Float64frombits(binary.LittleEndian.Uint64(b)),
+				math.Float64frombits(binary.LittleEndian.Uint64(b[8:])),
+			}, nil
+		}
+		return orb.Point{
+			math.Float64frombits(binary.BigEndian.Uint64(b)),
+			math.Float64frombits(binary.BigEndian.Uint64(b[8:])),
+		}, nil
 	case wkbLineString:
 		n, err := r.count(h.little, "positions", 8*h.dims)
 		if err != nil {

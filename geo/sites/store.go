@@ -67,10 +67,20 @@ func DefaultPath() (string, error) {
 }
 
 // Open opens the store at path, creating it from the embedded tailings
-// layer when the file does not exist (its folder is created too).
+// layer when the file does not exist (its folder is created too). A file
+// that is not a store is refused before anything is written to it.
 func Open(ctx context.Context, path string) (*Store, error) {
 	if _, err := os.Stat(path); errors.Is(err, fs.ErrNotExist) {
 		return create(ctx, path, true)
+	}
+	ro, err := gpkg.OpenReadOnly(ctx, path)
+	if err != nil {
+		return nil, err
+	}
+	err = checkStoreFile(ctx, ro)
+	ro.Close()
+	if err != nil {
+		return nil, err
 	}
 	db, err := gpkg.Open(ctx, path)
 	if err != nil {

@@ -1,8 +1,10 @@
 package sites_test
 
 import (
+	"bytes"
 	"context"
 	"errors"
+	"os"
 	"os/exec"
 	"path/filepath"
 	"slices"
@@ -83,10 +85,18 @@ func TestOpen_createsTheStoreFromTheEmbeddedLayer(t *testing.T) {
 	}
 }
 
-func TestOpen_refusesOtherGeoPackages(t *testing.T) {
+func TestOpen_refusesOtherGeoPackagesWithoutTouchingThem(t *testing.T) {
+	before, _ := os.ReadFile("../gpkg/testdata/mixed.gpkg")
 	_, err := sites.Open(context.Background(), "../gpkg/testdata/mixed.gpkg")
 	if !errors.Is(err, sites.ErrNotStore) {
 		t.Errorf("got %v, want ErrNotStore", err)
+	}
+	after, _ := os.ReadFile("../gpkg/testdata/mixed.gpkg")
+	if !bytes.Equal(before, after) {
+		t.Error("opening changed the file")
+	}
+	if _, err := os.Stat("../gpkg/testdata/mixed.gpkg-wal"); err == nil {
+		t.Error("opening left a write-ahead log next to the file")
 	}
 }
 
