@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/ecoatlas/ecoatlas/geo/gpkg"
@@ -30,7 +31,7 @@ var historySchema = []string{
 		exists_ INTEGER NOT NULL,
 		geom BLOB,
 		props TEXT,
-		PRIMARY KEY (step, pos))`,
+		PRIMARY KEY (step, pos)) WITHOUT ROWID`,
 	`CREATE TABLE IF NOT EXISTS ecoatlas_edit_revisions (
 		layer TEXT PRIMARY KEY,
 		revision INTEGER NOT NULL)`,
@@ -203,15 +204,38 @@ func (h *History) AddNew(ctx context.Context, tx *gpkg.Tx, label, by, layerName 
 			}
 		}
 	}
-	ins, err := tx.Stmt(ctx, insertChange)
+	// The change rows go in by groups, many rows per statement.
+	const group = 100
+	one := `(?, ?, 'add', ?, ?, 0, NULL, NULL)`
+	many, err := tx.Stmt(ctx, `INSERT INTO ecoatlas_edit_changes (step, pos, kind, layer, id, exists_, geom, props) VALUES `+
+		strings.TrimSuffix(strings.Repeat(one+", ", group), ", "))
 	if err != nil {
 		return Result{}, err
 	}
-	res.Step.Changes = make([]Change, len(ids))
-	for i, id := range ids {
-		if _, err := ins.ExecContext(ctx, res.Step.Seq, i, "add", layerName, id, false, nil, nil); err != nil {
+	single, err := tx.Stmt(ctx, `INSERT INTO ecoatlas_edit_changes (step, pos, kind, layer, id, exists_, geom, props) VALUES `+one)
+	if err != nil {
+		return Result{}, err
+	}
+	args := make([]any, 0, 4*group)
+	for i := 0; i < len(ids); i += group {
+		if len(ids)-i < group {
+			for j := i; j < len(ids); j++ {
+				if _, err := single.ExecContext(ctx, res.Step.Seq, j, layerName, ids[j]); err != nil {
+					return Result{}, err
+				}
+			}
+			break
+		}
+		args = args[:0]
+		for j := i; j < i+group; j++ {
+			args = append(args, res.Step.Seq, j, layerName, ids[j])
+		}
+		if _, err := many.ExecContext(ctx, args...); err != nil {
 			return Result{}, err
 		}
+	}
+	res.Step.Changes = make([]Change, len(ids))
+	for i, id := range ids {
 		res.Step.Changes[i] = Change{Kind: Add, Layer: layerName, ID: id, After: records[i]}
 	}
 	return res, h.finish(ctx, tx, &res)

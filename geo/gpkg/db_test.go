@@ -384,7 +384,7 @@ func TestBulkInserter_indexesEveryRow(t *testing.T) {
 			}
 			for range batch {
 				g := randomGeometry()
-				if _, err := ins.Insert(ctx, g, len(all)); err != nil {
+				if err := ins.Add(ctx, g, len(all)); err != nil {
 					return err
 				}
 				all = append(all, g)

@@ -24,7 +24,8 @@
 //   - [EncodeGeometry] and [DecodeGeometry] convert between orb geometries
 //     and GeoPackage geometry blobs (see blob.go for the layout).
 //
-// Geometries are written through go-geom's WKB encoder. They are read by a
+// Geometries are written through go-geom's WKB encoder (points, which make
+// up stores of sites, directly). They are read by a
 // WKB reader of this package (wkb.go says why), which the fuzz tests
 // check against go-geom's decoder. Z and M are read and dropped; orb
 // geometries are two-dimensional.

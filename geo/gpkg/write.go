@@ -11,21 +11,13 @@ import (
 	"github.com/paulmach/orb"
 )
 
-// Inserter adds features to a feature table within a transaction.
+// Inserter adds features to a feature table within a transaction; the
+// spatial index's trigger indexes each as it is inserted.
 type Inserter struct {
 	tx    *Tx
 	table string
 	srsID int32
 	stmt  *sql.Stmt
-	// bulk is set when the table's insert trigger is off and Close fills
-	// the spatial index from indexed.
-	bulk *bulkIndex
-}
-
-// bulkIndex is a spatial index filled after the rows.
-type bulkIndex struct {
-	column  string
-	entries []indexEntry
 }
 
 type indexEntry struct {
@@ -33,56 +25,39 @@ type indexEntry struct {
 	b   orb.Bound
 }
 
-// NewInserter prepares inserts of a geometry and values for the named
-// columns into a feature table. The spatial index's trigger indexes each
-// feature as it is inserted.
-func (tx *Tx) NewInserter(ctx context.Context, table string, columns []string) (*Inserter, error) {
-	var geomCol string
+// geometryColumn returns a feature table's geometry column and srs_id.
+func (tx *Tx) geometryColumn(ctx context.Context, table string) (string, int32, error) {
+	var col string
 	var srsID int32
-	err := tx.QueryRow(ctx, `SELECT column_name, srs_id FROM gpkg_geometry_columns WHERE table_name = ?`, table).Scan(&geomCol, &srsID)
+	err := tx.QueryRow(ctx, `SELECT column_name, srs_id FROM gpkg_geometry_columns WHERE table_name = ?`, table).Scan(&col, &srsID)
 	if err != nil {
-		return nil, fmt.Errorf("gpkg: table %s: %w", table, ErrNoTable)
+		return "", 0, fmt.Errorf("gpkg: table %s: %w", table, ErrNoTable)
 	}
+	return col, srsID, nil
+}
+
+// insertStatement returns an INSERT of rows rows of a geometry and columns.
+func insertStatement(table, geomCol string, columns []string, rows int) string {
 	names := []string{quote(geomCol)}
 	for _, c := range columns {
 		names = append(names, quote(c))
 	}
-	marks := strings.Repeat("?, ", len(names))
-	stmt, err := tx.Stmt(ctx, `INSERT INTO `+quote(table)+` (`+strings.Join(names, ", ")+`) VALUES (`+marks[:len(marks)-2]+`)`)
+	row := "(" + strings.TrimSuffix(strings.Repeat("?, ", len(names)), ", ") + ")"
+	return `INSERT INTO ` + quote(table) + ` (` + strings.Join(names, ", ") + `) VALUES ` + strings.TrimSuffix(strings.Repeat(row+", ", rows), ", ")
+}
+
+// NewInserter prepares inserts of a geometry and values for the named
+// columns into a feature table.
+func (tx *Tx) NewInserter(ctx context.Context, table string, columns []string) (*Inserter, error) {
+	geomCol, srsID, err := tx.geometryColumn(ctx, table)
+	if err != nil {
+		return nil, err
+	}
+	stmt, err := tx.Stmt(ctx, insertStatement(table, geomCol, columns, 1))
 	if err != nil {
 		return nil, fmt.Errorf("gpkg: table %s: %w", table, err)
 	}
 	return &Inserter{tx: tx, table: table, srsID: srsID, stmt: stmt}, nil
-}
-
-// NewBulkInserter is NewInserter for many features: it takes the spatial
-// index's insert trigger off for the rest of the transaction and, on
-// Close, adds the features to the index itself, in spatial order, and
-// puts the trigger back. That costs a fraction of one index insert per
-// row through the trigger. Call Close before the transaction ends; if the
-// transaction rolls back, the trigger comes back with it.
-func (tx *Tx) NewBulkInserter(ctx context.Context, table string, columns []string) (*Inserter, error) {
-	ins, err := tx.NewInserter(ctx, table, columns)
-	if err != nil {
-		return nil, err
-	}
-	var geomCol string
-	if err := tx.QueryRow(ctx, `SELECT column_name FROM gpkg_geometry_columns WHERE table_name = ?`, table).Scan(&geomCol); err != nil {
-		return nil, err
-	}
-	trigger := "rtree_" + table + "_" + geomCol + "_insert"
-	var n int
-	if err := tx.QueryRow(ctx, `SELECT count(*) FROM sqlite_master WHERE type = 'trigger' AND name = ?`, trigger).Scan(&n); err != nil {
-		return nil, err
-	}
-	if n == 0 {
-		return ins, nil // no spatial index to keep
-	}
-	if _, err := tx.Exec(ctx, `DROP TRIGGER `+quote(trigger)); err != nil {
-		return nil, fmt.Errorf("gpkg: table %s: %w", table, err)
-	}
-	ins.bulk = &bulkIndex{column: geomCol}
-	return ins, nil
 }
 
 // Insert adds one feature and returns its primary key.
@@ -96,41 +71,140 @@ func (ins *Inserter) Insert(ctx context.Context, g orb.Geometry, values ...any) 
 		return 0, fmt.Errorf("gpkg: inserting into %s: %w", ins.table, err)
 	}
 	ins.tx.GeometryChanged(ins.table, nil, g)
-	fid, err := res.LastInsertId()
-	if err != nil {
-		return 0, err
-	}
-	if ins.bulk != nil && g != nil && !isEmpty(g) {
-		ins.bulk.entries = append(ins.bulk.entries, indexEntry{fid, g.Bound()})
-	}
-	return fid, nil
+	return res.LastInsertId()
 }
 
-// Close ends the inserts; a bulk inserter indexes the features and puts
-// the index's trigger back. When the new features are at least as many
-// as those indexed before, the whole index is built again, packed (see
+// BulkInserter adds many features to a feature table within a
+// transaction, as fast as SQLite takes them: rows go in by groups of
+// bulkRows per statement, and the spatial index is filled once at the
+// end (see Close) rather than by its trigger row by row.
+type BulkInserter struct {
+	tx      *Tx
+	table   string
+	geomCol string
+	srsID   int32
+	columns []string
+	rows    int       // rows per statement
+	stmt    *sql.Stmt // of rows rows
+	args    []any     // of the rows waiting
+	bounds  []orb.Bound
+	indexed bool // the table has a spatial index, its trigger off
+	entries []indexEntry
+}
+
+// bulkRows is how many rows one statement of a BulkInserter inserts, as
+// long as they need fewer than maxParams values (SQLite takes 32766).
+const (
+	bulkRows  = 64
+	maxParams = 32000
+)
+
+// NewBulkInserter prepares inserts of many features. It takes the spatial
+// index's insert trigger off for the rest of the transaction; Close puts
+// it back, and if the transaction rolls back, the trigger comes back
+// with it. Call Close before the transaction ends.
+func (tx *Tx) NewBulkInserter(ctx context.Context, table string, columns []string) (*BulkInserter, error) {
+	geomCol, srsID, err := tx.geometryColumn(ctx, table)
+	if err != nil {
+		return nil, err
+	}
+	rows := max(1, min(bulkRows, maxParams/(len(columns)+1)))
+	stmt, err := tx.Stmt(ctx, insertStatement(table, geomCol, columns, rows))
+	if err != nil {
+		return nil, fmt.Errorf("gpkg: table %s: %w", table, err)
+	}
+	ins := &BulkInserter{tx: tx, table: table, geomCol: geomCol, srsID: srsID, columns: columns, rows: rows, stmt: stmt}
+	trigger := "rtree_" + table + "_" + geomCol + "_insert"
+	var n int
+	if err := tx.QueryRow(ctx, `SELECT count(*) FROM sqlite_master WHERE type = 'trigger' AND name = ?`, trigger).Scan(&n); err != nil {
+		return nil, err
+	}
+	if n > 0 {
+		if _, err := tx.Exec(ctx, `DROP TRIGGER `+quote(trigger)); err != nil {
+			return nil, fmt.Errorf("gpkg: table %s: %w", table, err)
+		}
+		ins.indexed = true
+	}
+	return ins, nil
+}
+
+// Add adds one feature, with as many values as columns were named.
+func (ins *BulkInserter) Add(ctx context.Context, g orb.Geometry, values ...any) error {
+	if len(values) != len(ins.columns) {
+		return fmt.Errorf("gpkg: inserting into %s: %d values for %d columns", ins.table, len(values), len(ins.columns))
+	}
+	blob, err := EncodeGeometry(g, ins.srsID)
+	if err != nil {
+		return err
+	}
+	ins.args = append(append(ins.args, blob), values...)
+	b := orb.Bound{Min: orb.Point{1, 1}, Max: orb.Point{-1, -1}} // empty: not indexed
+	if g != nil && !isEmpty(g) {
+		b = g.Bound()
+	}
+	ins.bounds = append(ins.bounds, b)
+	ins.tx.GeometryChanged(ins.table, nil, g)
+	if len(ins.bounds) == ins.rows {
+		return ins.flush(ctx, ins.stmt)
+	}
+	return nil
+}
+
+// flush inserts the rows waiting with a statement of as many rows. The
+// rows of one INSERT get consecutive keys, the last of them the one
+// SQLite reports.
+func (ins *BulkInserter) flush(ctx context.Context, stmt *sql.Stmt) error {
+	res, err := stmt.ExecContext(ctx, ins.args...)
+	if err != nil {
+		return fmt.Errorf("gpkg: inserting into %s: %w", ins.table, err)
+	}
+	last, err := res.LastInsertId()
+	if err != nil {
+		return err
+	}
+	first := last - int64(len(ins.bounds)) + 1
+	for i, b := range ins.bounds {
+		if ins.indexed && b.Min[0] <= b.Max[0] {
+			ins.entries = append(ins.entries, indexEntry{first + int64(i), b})
+		}
+	}
+	ins.args, ins.bounds = ins.args[:0], ins.bounds[:0]
+	return nil
+}
+
+// Close inserts the rows still waiting, indexes the features and puts the
+// index's trigger back. When the new features are at least as many as
+// those indexed before, the whole index is built again, packed (see
 // rtree.go); otherwise they are inserted into it in spatial order.
-func (ins *Inserter) Close(ctx context.Context) error {
-	if ins.bulk == nil {
+func (ins *BulkInserter) Close(ctx context.Context) error {
+	if len(ins.bounds) > 0 {
+		stmt, err := ins.tx.Stmt(ctx, insertStatement(ins.table, ins.geomCol, ins.columns, len(ins.bounds)))
+		if err != nil {
+			return fmt.Errorf("gpkg: table %s: %w", ins.table, err)
+		}
+		if err := ins.flush(ctx, stmt); err != nil {
+			return err
+		}
+	}
+	if !ins.indexed {
 		return nil
 	}
-	bulk := ins.bulk
-	ins.bulk = nil
-	rtree := "rtree_" + ins.table + "_" + bulk.column
+	ins.indexed = false
+	rtree := "rtree_" + ins.table + "_" + ins.geomCol
 	var indexed int
 	if err := ins.tx.QueryRow(ctx, `SELECT count(*) FROM `+quote(rtree+"_rowid")).Scan(&indexed); err != nil {
 		return fmt.Errorf("gpkg: indexing %s: %w", ins.table, err)
 	}
 	var err error
-	if len(bulk.entries) >= indexed {
-		err = ins.rebuildIndex(ctx, rtree, bulk.entries)
+	if len(ins.entries) >= indexed {
+		err = ins.rebuildIndex(ctx, rtree, ins.entries)
 	} else {
-		err = ins.insertIntoIndex(ctx, rtree, bulk.entries)
+		err = ins.insertIntoIndex(ctx, rtree, ins.entries)
 	}
 	if err != nil {
 		return fmt.Errorf("gpkg: indexing %s: %w", ins.table, err)
 	}
-	if _, err := ins.tx.Exec(ctx, rtreeTrigger(ins.table, bulk.column, "insert")); err != nil {
+	if _, err := ins.tx.Exec(ctx, rtreeTrigger(ins.table, ins.geomCol, "insert")); err != nil {
 		return fmt.Errorf("gpkg: indexing %s: %w", ins.table, err)
 	}
 	return nil
@@ -138,7 +212,7 @@ func (ins *Inserter) Close(ctx context.Context) error {
 
 // rebuildIndex builds the index again from what it holds and the new
 // entries.
-func (ins *Inserter) rebuildIndex(ctx context.Context, rtree string, entries []indexEntry) error {
+func (ins *BulkInserter) rebuildIndex(ctx context.Context, rtree string, entries []indexEntry) error {
 	rows, err := ins.tx.Query(ctx, `SELECT id, minx, maxx, miny, maxy FROM `+quote(rtree))
 	if err != nil {
 		return err
@@ -159,7 +233,7 @@ func (ins *Inserter) rebuildIndex(ctx context.Context, rtree string, entries []i
 }
 
 // insertIntoIndex inserts entries into the index in spatial order.
-func (ins *Inserter) insertIntoIndex(ctx context.Context, rtree string, entries []indexEntry) error {
+func (ins *BulkInserter) insertIntoIndex(ctx context.Context, rtree string, entries []indexEntry) error {
 	stmt, err := ins.tx.Stmt(ctx, `INSERT OR REPLACE INTO `+quote(rtree)+` VALUES (?, ?, ?, ?, ?)`)
 	if err != nil {
 		return err

@@ -257,20 +257,31 @@ func (t *recordTable) PutNew(ctx context.Context, tx *gpkg.Tx, ids []string, rec
 		}
 		return nil
 	}
-	ins, err := tx.NewBulkInserter(ctx, t.name, append([]string{"uuid"}, t.cols...))
+	// Only the columns some record has a value for are inserted: an
+	// import fills a few of the fields, and every value bound costs.
+	var cols []string
+	for _, c := range t.cols {
+		for _, r := range records {
+			if r.Properties[c] != nil {
+				cols = append(cols, c)
+				break
+			}
+		}
+	}
+	ins, err := tx.NewBulkInserter(ctx, t.name, append([]string{"uuid"}, cols...))
 	if err != nil {
 		return err
 	}
-	args := make([]any, len(t.cols)+1)
+	args := make([]any, len(cols)+1)
 	for i, id := range ids {
 		if err := tick(i); err != nil {
 			return err
 		}
 		args[0] = id
-		for j, c := range t.cols {
+		for j, c := range cols {
 			args[j+1] = records[i].Properties[c]
 		}
-		if _, err := ins.Insert(ctx, records[i].Geometry, args...); err != nil {
+		if err := ins.Add(ctx, records[i].Geometry, args...); err != nil {
 			return fmt.Errorf("sites: %s %s: %w", t.name, id, err)
 		}
 	}
