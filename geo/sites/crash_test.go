@@ -136,9 +136,10 @@ func TestCrash_killedWhileEditingLosesNothingConfirmed(t *testing.T) {
 	}
 }
 
-// runAndKill starts a child editing the store, kills it with SIGKILL
-// after a delay, and takes what it printed into the model; it returns how
-// many edits the child confirmed.
+// runAndKill starts a child editing the store, kills it with SIGKILL a
+// delay after it started editing (its first line: starting a process
+// takes longer under the race detector), and takes what it printed into
+// the model; it returns how many edits the child confirmed.
 func runAndKill(t *testing.T, path string, after time.Duration, model map[string]*siteState) int {
 	t.Helper()
 	cmd := exec.Command(os.Args[0], "-test.run=^$")
@@ -150,11 +151,18 @@ func runAndKill(t *testing.T, path string, after time.Duration, model map[string
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
-	timer := time.AfterFunc(after, func() { cmd.Process.Signal(syscall.SIGKILL) })
-	defer timer.Stop()
+	var timer *time.Timer
+	defer func() {
+		if timer != nil {
+			timer.Stop()
+		}
+	}()
 	confirmed := 0
 	sc := bufio.NewScanner(out)
 	for sc.Scan() {
+		if timer == nil {
+			timer = time.AfterFunc(after, func() { cmd.Process.Signal(syscall.SIGKILL) })
+		}
 		f := strings.Fields(sc.Text())
 		if len(f) != 5 || f[0] != "try" && f[0] != "done" {
 			cmd.Process.Kill()
