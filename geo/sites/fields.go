@@ -68,8 +68,8 @@ func (f *Field) Option(code string) (Option, bool) {
 }
 
 // Reasons a value is refused, for errors.Is on a FieldError; the app
-// shows the text of the translation key "sites.error.REASON" next to the
-// field.
+// shows the text of the translation key "sites.error.CODE" (see
+// ReasonCode) next to the field.
 var (
 	ErrRequired    = errors.New("is required")
 	ErrNotInList   = errors.New("is not one of the allowed values")
@@ -82,6 +82,26 @@ var (
 	ErrBadUUID     = errors.New("is not a UUID")
 	ErrDateOrder   = errors.New("is before the inspection date")
 )
+
+// reasonCodes are the stable names of the reasons, for translation keys.
+var reasonCodes = map[error]string{
+	ErrRequired: "required", ErrNotInList: "not_in_list", ErrNotNumber: "not_number",
+	ErrOutOfRange: "out_of_range", ErrNotDate: "not_date", ErrTooLong: "too_long",
+	ErrUnknown: "unknown_field", ErrBadPosition: "bad_position", ErrBadUUID: "bad_uuid",
+	ErrDateOrder: "date_order",
+}
+
+// ReasonCode returns the stable name of the reason a field error has
+// ("required", "out_of_range", …), which the app's translation keys
+// "sites.error.CODE" use; "" for an error that is none of the reasons.
+func ReasonCode(err error) string {
+	for reason, code := range reasonCodes {
+		if errors.Is(err, reason) {
+			return code
+		}
+	}
+	return ""
+}
 
 // FieldError is a value a field refuses: the field, the value as given,
 // and the reason (one of the Err values above), with the bounds or the

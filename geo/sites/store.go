@@ -209,6 +209,11 @@ func (s *Store) Revision(ctx context.Context) (int64, error) {
 	return s.history.Revision(ctx, SitesTable)
 }
 
+// SaveCopy writes a consistent copy of the whole store, history and
+// drafts included, to a new file ("Save a copy…"), while the store stays
+// open and in use. It refuses a path where a file exists.
+func (s *Store) SaveCopy(ctx context.Context, path string) error { return s.db.CopyTo(ctx, path) }
+
 // IntegrityCheck runs SQLite's integrity check on the store.
 func (s *Store) IntegrityCheck(ctx context.Context) error { return s.db.IntegrityCheck(ctx) }
 

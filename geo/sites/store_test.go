@@ -438,3 +438,40 @@ func TestNewUUID_timeOrdered(t *testing.T) {
 		prev = u
 	}
 }
+
+func TestStore_SaveCopy(t *testing.T) {
+	ctx := context.Background()
+	s := openStore(t)
+	site := newSite("Almalyk", 69.6, 41.05)
+	s.AddSite(ctx, site, anna)
+	path := filepath.Join(t.TempDir(), "copy.gpkg")
+	if err := s.SaveCopy(ctx, path); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.SaveCopy(ctx, path); err == nil {
+		t.Error("a copy over an existing file was written")
+	}
+	c, err := sites.Open(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	if got, err := c.Site(ctx, site.UUID); err != nil || got.Values["name"] != "Almalyk" {
+		t.Errorf("the copy has %v, %v", got, err)
+	}
+	if undo, _, _ := c.NextUndoRedo(ctx); undo == nil || undo.Label != "Add site Almalyk" {
+		t.Errorf("the copy's history: %v", undo)
+	}
+}
+
+func TestReasonCode(t *testing.T) {
+	s := newSite("", 69.6, 41.05)
+	var ve *sites.ValidationError
+	errors.As(s.Validate(), &ve)
+	if got := sites.ReasonCode(ve.For("name")); got != "required" {
+		t.Errorf("ReasonCode = %q", got)
+	}
+	if got := sites.ReasonCode(errors.New("other")); got != "" {
+		t.Errorf("ReasonCode of another error = %q", got)
+	}
+}
