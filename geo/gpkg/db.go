@@ -198,27 +198,48 @@ func (db *DB) SQL() *sql.DB { return db.sql }
 // Update runs fn in one write transaction and commits it, so that fn's
 // changes are all on disk when Update returns nil and none are when it
 // returns an error. A cancelled ctx rolls the transaction back.
-func (db *DB) Update(ctx context.Context, fn func(tx *Tx) error) error {
+//
+// The transaction is run on one connection with BEGIN IMMEDIATE and
+// COMMIT, rather than through database/sql's Tx, so that bulk inserts
+// can reach the driver's statements (see Tx.execRaw).
+func (db *DB) Update(ctx context.Context, fn func(tx *Tx) error) (err error) {
 	if db.readOnly {
 		return fmt.Errorf("gpkg: %s: %w", db.path, ErrReadOnly)
 	}
-	stx, err := db.sql.BeginTx(ctx, nil)
+	conn, err := db.sql.Conn(ctx)
 	if err != nil {
 		return fmt.Errorf("gpkg: %s: %w", db.path, err)
 	}
-	tx := &Tx{tx: stx}
-	defer tx.closeStmts()
+	defer conn.Close()
+	if _, err := conn.ExecContext(ctx, `BEGIN IMMEDIATE`); err != nil {
+		return fmt.Errorf("gpkg: %s: %w", db.path, err)
+	}
+	tx := &Tx{conn: conn}
+	committed := false
+	defer func() {
+		tx.closeStmts()
+		if committed {
+			return
+		}
+		if _, rerr := conn.ExecContext(context.WithoutCancel(ctx), `ROLLBACK`); rerr != nil {
+			// A connection whose transaction could not be rolled back
+			// must not go back to the pool: the driver drops it.
+			conn.Raw(func(any) error { return driver.ErrBadConn })
+		}
+	}()
 	if err := fn(tx); err != nil {
-		stx.Rollback()
+		return err
+	}
+	if err := ctx.Err(); err != nil {
 		return err
 	}
 	if err := tx.flushContents(ctx); err != nil {
-		stx.Rollback()
 		return fmt.Errorf("gpkg: %s: %w", db.path, err)
 	}
-	if err := stx.Commit(); err != nil {
+	if _, err := conn.ExecContext(context.WithoutCancel(ctx), `COMMIT`); err != nil {
 		return fmt.Errorf("gpkg: %s: commit: %w", db.path, err)
 	}
+	committed = true
 	return nil
 }
 
@@ -262,8 +283,10 @@ func (db *DB) CopyTo(ctx context.Context, path string) error {
 
 // Tx is a write transaction.
 type Tx struct {
-	tx    *sql.Tx
+	conn  *sql.Conn
 	stmts map[string]*sql.Stmt
+	// raw are statements of the driver itself, for bulk inserts.
+	raw map[string]driver.Stmt
 	// changed holds, per table, what the transaction did to its
 	// features, for gpkg_contents to be brought up to date at commit.
 	changed map[string]*tableChange
@@ -271,23 +294,23 @@ type Tx struct {
 
 // Exec runs a statement.
 func (tx *Tx) Exec(ctx context.Context, query string, args ...any) (sql.Result, error) {
-	return tx.tx.ExecContext(ctx, query, args...)
+	return tx.conn.ExecContext(ctx, query, args...)
 }
 
 // Query runs a query.
 func (tx *Tx) Query(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
-	return tx.tx.QueryContext(ctx, query, args...)
+	return tx.conn.QueryContext(ctx, query, args...)
 }
 
 // QueryRow runs a query that returns at most one row.
 func (tx *Tx) QueryRow(ctx context.Context, query string, args ...any) *sql.Row {
-	return tx.tx.QueryRowContext(ctx, query, args...)
+	return tx.conn.QueryRowContext(ctx, query, args...)
 }
 
 // Prepare prepares a statement for repeated use within the transaction;
 // the caller closes it.
 func (tx *Tx) Prepare(ctx context.Context, query string) (*sql.Stmt, error) {
-	return tx.tx.PrepareContext(ctx, query)
+	return tx.conn.PrepareContext(ctx, query)
 }
 
 // Stmt returns a prepared statement for a query, preparing it on the
@@ -298,7 +321,7 @@ func (tx *Tx) Stmt(ctx context.Context, query string) (*sql.Stmt, error) {
 	if s, ok := tx.stmts[query]; ok {
 		return s, nil
 	}
-	s, err := tx.tx.PrepareContext(ctx, query)
+	s, err := tx.conn.PrepareContext(ctx, query)
 	if err != nil {
 		return nil, err
 	}
@@ -309,9 +332,50 @@ func (tx *Tx) Stmt(ctx context.Context, query string) (*sql.Stmt, error) {
 	return s, nil
 }
 
+// execRaw runs a statement through the driver's own prepared statement,
+// prepared once per transaction: database/sql checks and converts every
+// value bound, which for the hundred thousand rows of an import cost as
+// much as SQLite's work. Args must be of the driver's value types.
+func (tx *Tx) execRaw(ctx context.Context, query string, args []driver.NamedValue) (driver.Result, error) {
+	var res driver.Result
+	err := tx.conn.Raw(func(dc any) error {
+		st, ok := tx.raw[query]
+		if !ok {
+			pc, ok := dc.(driver.ConnPrepareContext)
+			if !ok {
+				return errors.New("the SQLite driver cannot prepare")
+			}
+			var err error
+			if st, err = pc.PrepareContext(ctx, query); err != nil {
+				return err
+			}
+			if tx.raw == nil {
+				tx.raw = map[string]driver.Stmt{}
+			}
+			tx.raw[query] = st
+		}
+		ec, ok := st.(driver.StmtExecContext)
+		if !ok {
+			return errors.New("the SQLite driver cannot execute")
+		}
+		var err error
+		res, err = ec.ExecContext(ctx, args)
+		return err
+	})
+	return res, err
+}
+
 func (tx *Tx) closeStmts() {
 	for _, s := range tx.stmts {
 		s.Close()
+	}
+	if len(tx.raw) > 0 {
+		tx.conn.Raw(func(any) error {
+			for _, s := range tx.raw {
+				s.Close()
+			}
+			return nil
+		})
 	}
 }
 

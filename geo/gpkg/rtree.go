@@ -3,10 +3,12 @@ package gpkg
 import (
 	"cmp"
 	"context"
+	"database/sql"
 	"encoding/binary"
 	"fmt"
 	"math"
 	"slices"
+	"strings"
 
 	"github.com/paulmach/orb"
 )
@@ -164,14 +166,31 @@ func (tx *Tx) rebuildRTree(ctx context.Context, rtree string, entries []indexEnt
 		}
 	}
 	slices.SortFunc(rows, func(a, b leafOf) int { return cmp.Compare(a.fid, b.fid) })
-	insRow, err := tx.Stmt(ctx, `INSERT INTO `+quote(rtree+"_rowid")+` (rowid, nodeno) VALUES (?, ?)`)
+	const group = 200
+	insert := func(n int) (*sql.Stmt, error) {
+		return tx.Stmt(ctx, `INSERT INTO `+quote(rtree+"_rowid")+` (rowid, nodeno) VALUES `+strings.TrimSuffix(strings.Repeat("(?, ?), ", n), ", "))
+	}
+	many, err := insert(group)
 	if err != nil {
 		return err
 	}
-	for _, r := range rows {
-		if _, err := insRow.ExecContext(ctx, r.fid, r.node); err != nil {
+	args := make([]any, 0, 2*group)
+	for len(rows) > 0 {
+		n := min(group, len(rows))
+		stmt := many
+		if n < group {
+			if stmt, err = insert(n); err != nil {
+				return err
+			}
+		}
+		args = args[:0]
+		for _, r := range rows[:n] {
+			args = append(args, r.fid, r.node)
+		}
+		if _, err := stmt.ExecContext(ctx, args...); err != nil {
 			return fmt.Errorf("R*Tree %s: %w", rtree, err)
 		}
+		rows = rows[n:]
 	}
 	return nil
 }

@@ -3,6 +3,7 @@ package gpkg
 import (
 	"context"
 	"database/sql"
+	"database/sql/driver"
 	"fmt"
 	"slices"
 	"strings"
@@ -84,9 +85,9 @@ type BulkInserter struct {
 	geomCol string
 	srsID   int32
 	columns []string
-	rows    int       // rows per statement
-	stmt    *sql.Stmt // of rows rows
-	args    []any     // of the rows waiting
+	rows    int                 // rows per statement
+	query   string              // the INSERT of rows rows
+	args    []driver.NamedValue // of the rows waiting
 	bounds  []orb.Bound
 	indexed bool // the table has a spatial index, its trigger off
 	entries []indexEntry
@@ -109,11 +110,8 @@ func (tx *Tx) NewBulkInserter(ctx context.Context, table string, columns []strin
 		return nil, err
 	}
 	rows := max(1, min(bulkRows, maxParams/(len(columns)+1)))
-	stmt, err := tx.Stmt(ctx, insertStatement(table, geomCol, columns, rows))
-	if err != nil {
-		return nil, fmt.Errorf("gpkg: table %s: %w", table, err)
-	}
-	ins := &BulkInserter{tx: tx, table: table, geomCol: geomCol, srsID: srsID, columns: columns, rows: rows, stmt: stmt}
+	ins := &BulkInserter{tx: tx, table: table, geomCol: geomCol, srsID: srsID, columns: columns, rows: rows,
+		query: insertStatement(table, geomCol, columns, rows)}
 	trigger := "rtree_" + table + "_" + geomCol + "_insert"
 	var n int
 	if err := tx.QueryRow(ctx, `SELECT count(*) FROM sqlite_master WHERE type = 'trigger' AND name = ?`, trigger).Scan(&n); err != nil {
@@ -137,7 +135,14 @@ func (ins *BulkInserter) Add(ctx context.Context, g orb.Geometry, values ...any)
 	if err != nil {
 		return err
 	}
-	ins.args = append(append(ins.args, blob), values...)
+	ins.args = append(ins.args, driver.NamedValue{Ordinal: len(ins.args) + 1, Value: blob})
+	for _, v := range values {
+		dv, err := driver.DefaultParameterConverter.ConvertValue(v)
+		if err != nil {
+			return fmt.Errorf("gpkg: inserting into %s: %w", ins.table, err)
+		}
+		ins.args = append(ins.args, driver.NamedValue{Ordinal: len(ins.args) + 1, Value: dv})
+	}
 	b := orb.Bound{Min: orb.Point{1, 1}, Max: orb.Point{-1, -1}} // empty: not indexed
 	if g != nil && !isEmpty(g) {
 		b = g.Bound()
@@ -145,7 +150,7 @@ func (ins *BulkInserter) Add(ctx context.Context, g orb.Geometry, values ...any)
 	ins.bounds = append(ins.bounds, b)
 	ins.tx.GeometryChanged(ins.table, nil, g)
 	if len(ins.bounds) == ins.rows {
-		return ins.flush(ctx, ins.stmt)
+		return ins.flush(ctx, ins.query)
 	}
 	return nil
 }
@@ -153,8 +158,8 @@ func (ins *BulkInserter) Add(ctx context.Context, g orb.Geometry, values ...any)
 // flush inserts the rows waiting with a statement of as many rows. The
 // rows of one INSERT get consecutive keys, the last of them the one
 // SQLite reports.
-func (ins *BulkInserter) flush(ctx context.Context, stmt *sql.Stmt) error {
-	res, err := stmt.ExecContext(ctx, ins.args...)
+func (ins *BulkInserter) flush(ctx context.Context, query string) error {
+	res, err := ins.tx.execRaw(ctx, query, ins.args)
 	if err != nil {
 		return fmt.Errorf("gpkg: inserting into %s: %w", ins.table, err)
 	}
@@ -178,11 +183,7 @@ func (ins *BulkInserter) flush(ctx context.Context, stmt *sql.Stmt) error {
 // rtree.go); otherwise they are inserted into it in spatial order.
 func (ins *BulkInserter) Close(ctx context.Context) error {
 	if len(ins.bounds) > 0 {
-		stmt, err := ins.tx.Stmt(ctx, insertStatement(ins.table, ins.geomCol, ins.columns, len(ins.bounds)))
-		if err != nil {
-			return fmt.Errorf("gpkg: table %s: %w", ins.table, err)
-		}
-		if err := ins.flush(ctx, stmt); err != nil {
+		if err := ins.flush(ctx, insertStatement(ins.table, ins.geomCol, ins.columns, len(ins.bounds))); err != nil {
 			return err
 		}
 	}
