@@ -22,4 +22,7 @@ var (
 	// ErrName is a table or column name that is empty, too long, or
 	// starts with a reserved prefix.
 	ErrName = errors.New("gpkg: invalid name")
+	// ErrNotLonLat is a table whose coordinates are not WGS 84 lon/lat,
+	// loaded without a transform.
+	ErrNotLonLat = errors.New("gpkg: table is not in WGS 84 lon/lat")
 )

@@ -36,10 +36,6 @@ type LoadOptions struct {
 	Columns []string
 }
 
-// ErrNotLonLat is a table whose coordinates are not WGS 84 lon/lat,
-// loaded without a transform.
-var ErrNotLonLat = errors.New("gpkg: table is not in WGS 84 lon/lat")
-
 // loadChunks is how many pieces of the key range each core reads in turn,
 // so that a core that finishes early takes over work from a slow one.
 const loadChunks = 8
