@@ -393,6 +393,9 @@ func (r *reader) kml(zipped bool) error {
 			return fmt.Errorf("formats: %s: %w", r.name, serr)
 		}
 		res, err = kml.ReadKMZ(r.file, st.Size(), r.name)
+		if errors.Is(err, kml.ErrNoKML) {
+			return fmt.Errorf("%w (a zip archive is read as KMZ; unzip a zipped Shapefile first)", err)
+		}
 	} else {
 		res, err = kml.Read(r.file, r.name)
 	}
