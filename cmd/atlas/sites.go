@@ -432,29 +432,40 @@ func (c *sitesCmd) importFile(ctx context.Context) (err error) {
 	}
 	defer s.Close()
 	imports := make([][]layer.Feature, len(chosen))
-	bad := data.Skipped
 	for i, l := range chosen {
 		imports[i] = make([]layer.Feature, 0, l.Vector.Len())
 		for f := range l.Vector.All() {
 			imports[i] = append(imports[i], *f)
 		}
-		report, err := s.Import(ctx, imports[i], c.importOptions(path, l, true))
-		if err != nil {
-			return err
-		}
-		bad = append(bad, report.Skipped...)
 	}
-	if len(bad) > 0 && !c.skipBad {
-		c.featureErrors("", bad)
-		return fmt.Errorf("%s: %d features are not valid sites; nothing imported (--skip-bad imports the others)", path, len(bad))
+	bad := data.Skipped
+	if !c.skipBad && (len(bad) > 0 || len(chosen) > 1) {
+		// Check every layer first, so that a refusal lists the faults
+		// of reading and of validation together and writes nothing.
+		for i, l := range chosen {
+			report, err := s.Import(ctx, imports[i], c.importOptions(path, l, true))
+			if err != nil {
+				return err
+			}
+			bad = append(bad, report.Skipped...)
+		}
+		if len(bad) > 0 {
+			c.featureErrors("", bad)
+			return fmt.Errorf("%s: %d features are not valid sites; nothing imported (--skip-bad imports the others)", path, len(bad))
+		}
 	}
 	added := 0
 	for i, l := range chosen {
 		report, err := s.Import(ctx, imports[i], c.importOptions(path, l, false))
+		if ie, ok := errors.AsType[*sites.ImportError](err); ok {
+			c.featureErrors("", ie.Errors)
+			return fmt.Errorf("%s: %d features are not valid sites; nothing imported (--skip-bad imports the others)", path, len(ie.Errors))
+		}
 		if err != nil {
 			return err
 		}
 		added += report.Added
+		bad = append(bad, report.Skipped...)
 	}
 	c.featureErrors("skipped ", bad)
 	fmt.Fprintf(c.stdout, "imported %d sites from %s", added, path)
@@ -465,13 +476,14 @@ func (c *sitesCmd) importFile(ctx context.Context) (err error) {
 	return nil
 }
 
-// importOptions are the store's import options for a layer of the file.
+// importOptions are the store's import options for a layer of the file:
+// a check that lists every fault, or the import itself.
 func (c *sitesCmd) importOptions(path string, l formats.Layer, check bool) sites.ImportOptions {
 	set, _ := pairs("--set", c.set)
 	defaults, _ := pairs("--default", c.defaults)
 	return sites.ImportOptions{
 		Name: path, Noun: l.Noun, Rows: l.Rows, Set: set, Defaults: defaults,
-		SkipBad: true, CheckOnly: check, By: c.by,
+		SkipBad: c.skipBad, CheckOnly: check, By: c.by,
 	}
 }
 
