@@ -8,9 +8,11 @@ import (
 	"fyne.io/fyne/v2/dialog"
 
 	"github.com/ecoatlas/ecoatlas/app/i18n"
+	"github.com/ecoatlas/ecoatlas/app/layerpanel"
 	"github.com/ecoatlas/ecoatlas/app/mapview"
 	"github.com/ecoatlas/ecoatlas/geo/atlas"
 	"github.com/ecoatlas/ecoatlas/geo/style"
+	"github.com/ecoatlas/ecoatlas/geo/viewport"
 )
 
 // The app's features beyond the map (identify and search, the declaration,
@@ -177,6 +179,46 @@ func (s *Shell) styleChanged(st *style.Style) {
 	for _, f := range s.styleListeners {
 		f(st)
 	}
+}
+
+// Layers returns the layer panel, for features that show something
+// beside its layers (the legend counts).
+func (s *Shell) Layers() *layerpanel.Panel { return s.layers }
+
+// OnViewportChanged adds a function called on the UI goroutine after every
+// change of the map's view: pan, zoom, resize, each step of an animation.
+func (s *Shell) OnViewportChanged(f func(viewport.Viewport)) {
+	s.viewListeners = append(s.viewListeners, f)
+}
+
+// viewportChanged shows the view in the status bar and tells the
+// listeners.
+func (s *Shell) viewportChanged(vp viewport.Viewport) {
+	s.status.setViewport(vp)
+	for _, f := range s.viewListeners {
+		f(vp)
+	}
+}
+
+// LabelLanguage returns the language of the map's labels (a BCP 47 tag).
+func (s *Shell) LabelLanguage() string { return s.view.Language() }
+
+// SetLabelLanguage switches the language of the map's labels, as the
+// toolbar's chooser does.
+func (s *Shell) SetLabelLanguage(lang string) { s.setLanguage(lang) }
+
+// OnLabelLanguageChanged adds a function called with the new tag whenever
+// the language of the map's labels changes.
+func (s *Shell) OnLabelLanguageChanged(f func(string)) {
+	s.langListeners = append(s.langListeners, f)
+}
+
+// AddMapObject floats an object over the map, above the zoom buttons and
+// sized to the map: a container that places its own children (a hover
+// tip, a slider in a corner). Objects that take no input let clicks,
+// drags and hovering through to the map.
+func (s *Shell) AddMapObject(o fyne.CanvasObject) {
+	s.mapObjects.Add(o)
 }
 
 // Notify shows a short message in the status bar, such as "Site saved".

@@ -6,6 +6,7 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/ecoatlas/ecoatlas/app/i18n"
@@ -144,3 +145,48 @@ func TestShell_interfaceLanguageRebuildsTheWindow(t *testing.T) {
 		t.Error("the menus are not in Russian")
 	}
 }
+
+func TestShell_viewAndLabelLanguageListeners(t *testing.T) {
+	s, _ := newShell(t)
+	var views []viewport.Viewport
+	var langs []string
+	s.OnViewportChanged(func(vp viewport.Viewport) { views = append(views, vp) })
+	s.OnLabelLanguageChanged(func(lang string) { langs = append(langs, lang) })
+
+	s.Map().SetViewport(viewport.New(orb.Point{60, 45}, 6, 0, 0, 1))
+	if len(views) != 1 || views[0].Zoom != 6 {
+		t.Errorf("the view listener heard %v, want one view at zoom 6", views)
+	}
+	s.SetLabelLanguage("ru")
+	s.SetLabelLanguage("ru")
+	if !slices.Equal(langs, []string{"ru"}) || s.LabelLanguage() != "ru" || s.Map().Language() != "ru" {
+		t.Errorf("after switching to ru twice the listener heard %v and the map's labels are in %q", langs, s.Map().Language())
+	}
+}
+
+func TestShell_objectsFloatOverTheMap(t *testing.T) {
+	s, w := newShell(t)
+	tip := widget.NewLabel("Lake Balkhash")
+	s.AddMapObject(container.NewWithoutLayout(tip))
+	if len(find(w.Content(), func(l *widget.Label) bool { return l == tip })) != 1 {
+		t.Fatal("the floating object is not in the window")
+	}
+	// It lets clicks through to the map's tool.
+	tool := &countingTool{}
+	s.SetDefaultTool(tool)
+	tip.Move(fyne.NewPos(100, 100))
+	tip.Resize(tip.MinSize())
+	mapAt := fyne.CurrentApp().Driver().AbsolutePositionForObject(s.Map())
+	test.TapCanvas(w.Canvas(), mapAt.Add(fyne.NewPos(110, 105)))
+	if tool.taps != 1 {
+		t.Errorf("a click on the floating label reached the map's tool %d times, want 1", tool.taps)
+	}
+}
+
+// countingTool counts the clicks it gets.
+type countingTool struct {
+	nopTool
+	taps int
+}
+
+func (c *countingTool) Tapped(viewport.Viewport, orb.Point) { c.taps++ }

@@ -24,6 +24,7 @@ import (
 	"github.com/ecoatlas/ecoatlas/app/mapview"
 	"github.com/ecoatlas/ecoatlas/geo/atlas"
 	"github.com/ecoatlas/ecoatlas/geo/style"
+	"github.com/ecoatlas/ecoatlas/geo/viewport"
 )
 
 // Place is a destination of the fly-to buttons.
@@ -78,7 +79,10 @@ type Shell struct {
 	toolbarEnd     fyne.CanvasObject // the spacer before its right end
 	mainMenu       *fyne.MainMenu
 	styleListeners []func(*style.Style)
+	viewListeners  []func(viewport.Viewport)
+	langListeners  []func(string)
 	defaultTool    mapview.Tool
+	mapObjects     *fyne.Container // the objects floating over the map
 
 	features          []Feature
 	uiLanguage        string
@@ -126,7 +130,7 @@ func (s *Shell) build(st *style.Style) {
 	w := s.window
 	s.about = func() { newAbout(w, s.app.Metadata().Version).Show() }
 	s.status = newStatusBar(s.about)
-	s.view.OnViewportChanged = s.status.setViewport
+	s.view.OnViewportChanged = s.viewportChanged
 	s.view.OnCursor = s.status.setCursor
 	s.layers = layerpanel.New(s.atlas, st)
 	s.layers.OnChanged = s.styleChanged
@@ -193,8 +197,11 @@ func (s *Shell) Places() []Place { return s.places }
 // Map returns the map view.
 func (s *Shell) Map() *mapview.View { return s.view }
 
-// Close stops the map's background rendering.
-func (s *Shell) Close() { s.view.Close() }
+// Close stops the map's background rendering and the timer of a notice.
+func (s *Shell) Close() {
+	s.status.stop()
+	s.view.Close()
+}
 
 // mapArea returns the map with the zoom buttons over its top-right corner.
 func (s *Shell) mapArea() fyne.CanvasObject {
@@ -202,7 +209,8 @@ func (s *Shell) mapArea() fyne.CanvasObject {
 	zoomOut := widget.NewButtonWithIcon("", theme.ZoomOutIcon(), s.view.ZoomOut)
 	home := widget.NewButtonWithIcon("", theme.ZoomFitIcon(), s.view.Home)
 	controls := container.NewVBox(zoomIn, zoomOut, home)
-	return container.NewStack(s.view, container.NewPadded(container.NewBorder(nil, nil, nil, controls)))
+	s.mapObjects = container.NewStack(s.view, container.NewPadded(container.NewBorder(nil, nil, nil, controls)))
+	return s.mapObjects
 }
 
 // toolbar returns the line over the map: the layer panel switch, the
@@ -308,13 +316,19 @@ func (s *Shell) toggleLayers() {
 	s.split.Refresh()
 }
 
-// setLanguage switches the map's label language and shows it in the
-// chooser.
+// setLanguage switches the map's label language, shows it in the
+// chooser and tells the listeners.
 func (s *Shell) setLanguage(lang string) {
+	changed := lang != s.view.Language()
 	s.view.SetLanguage(lang)
 	for _, l := range i18n.Languages {
 		if l.Tag == lang && s.language.Selected != l.Name {
 			s.language.SetSelected(l.Name)
+		}
+	}
+	if changed {
+		for _, f := range s.langListeners {
+			f(lang)
 		}
 	}
 }

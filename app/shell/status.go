@@ -26,6 +26,7 @@ type statusBar struct {
 	attribution *widget.Label
 	message     *widget.Label // a notice, shown in place of the credits
 	shown       int           // notices shown so far, so that only the last one's timer hides it
+	hide        *time.Timer   // the last notice's timer, stopped when the window goes
 	content     fyne.CanvasObject
 }
 
@@ -76,7 +77,8 @@ func (s *statusBar) notify(message string) {
 	s.attribution.Hide()
 	s.shown++
 	shown := s.shown
-	time.AfterFunc(noticeTime, func() {
+	s.stop()
+	s.hide = time.AfterFunc(noticeTime, func() {
 		fyne.Do(func() {
 			if s.shown == shown {
 				s.message.Hide()
@@ -84,6 +86,13 @@ func (s *statusBar) notify(message string) {
 			}
 		})
 	})
+}
+
+// stop stops the timer of the notice shown, which then stays.
+func (s *statusBar) stop() {
+	if s.hide != nil {
+		s.hide.Stop()
+	}
 }
 
 // noticeTime is how long a notice stays in the status bar.

@@ -15,7 +15,6 @@ import (
 
 	"github.com/ecoatlas/ecoatlas/geo/atlas"
 	"github.com/ecoatlas/ecoatlas/geo/clausemap"
-	"github.com/ecoatlas/ecoatlas/geo/formats"
 	"github.com/ecoatlas/ecoatlas/geo/render"
 	"github.com/ecoatlas/ecoatlas/geo/viewport"
 	"github.com/ecoatlas/ecoatlas/seeds"
@@ -156,6 +155,11 @@ func renderClause(ctx context.Context, o options, stdout io.Writer) error {
 	if !ok {
 		return usagef("--clause %d: the declaration's clauses are numbered 1 to %d", o.clause, len(links.Clauses))
 	}
+	out, format, err := createImage(o.out)
+	if err != nil {
+		return err
+	}
+	defer out.discard()
 	st, fsys, err := loadStyle(o.stylePath)
 	if err != nil {
 		return err
@@ -183,10 +187,8 @@ func renderClause(ctx context.Context, o options, stdout io.Writer) error {
 		return err
 	}
 	a.Style = st
-	for _, path := range o.adds {
-		if _, err := a.AddFile(ctx, path, formats.Options{}); err != nil {
-			return err
-		}
+	if err := addFiles(ctx, a, o); err != nil {
+		return err
 	}
 	m, err := clausemap.New(a, d, links)
 	if err != nil {
@@ -235,7 +237,7 @@ func renderClause(ctx context.Context, o options, stdout io.Writer) error {
 		clausemap.Compose(img, overlay)
 	}
 	rendered := time.Now()
-	if err := writePNG(o.out, img); err != nil {
+	if err := out.writeImage(ctx, format, img); err != nil {
 		return err
 	}
 	done := time.Now()

@@ -91,6 +91,9 @@ type Options struct {
 	// a style that reads no attribute (other formats keep every
 	// attribute, at no cost until it is asked for).
 	Columns []string
+	// Limits bound what one GeoJSON file may hold (see decode.Limits);
+	// the zero value is decode.DefaultLimits.
+	Limits decode.Limits
 }
 
 // Layer is one layer of a file.
@@ -209,12 +212,14 @@ func rootElement(b []byte) string {
 	}
 }
 
-// Read reads a file. Errors name the file; a feature that cannot be read
-// or reprojected refuses the file (listing every such feature) unless
-// o.SkipBad.
+// Read reads a file. Errors name the file by path, as the caller gave
+// it; a feature that cannot be read or reprojected refuses the file
+// (listing every such feature) unless o.SkipBad.
 func Read(ctx context.Context, path string, o Options) (*Data, error) {
-	name := filepath.Base(path)
-	f, err := os.Open(path)
+	name := path
+	// Only a regular file is read: a named pipe could block for ever, a
+	// device be endless.
+	f, _, err := decode.OpenRegular(path)
 	if err != nil {
 		return nil, fmt.Errorf("formats: %w", err)
 	}
@@ -276,7 +281,8 @@ func (r *reader) wanted(layerName string) bool {
 
 // baseName is a single-layer file's layer name.
 func (r *reader) baseName() string {
-	return strings.TrimSuffix(r.name, filepath.Ext(r.name))
+	base := filepath.Base(r.path)
+	return strings.TrimSuffix(base, filepath.Ext(base))
 }
 
 // lonLatOnly refuses a CRS option for a format that is lon/lat by
@@ -299,11 +305,7 @@ func (r *reader) geojson() error {
 	if err := r.lonLatOnly("GeoJSON (RFC 7946)"); err != nil {
 		return err
 	}
-	data, err := io.ReadAll(r.file)
-	if err != nil {
-		return fmt.Errorf("formats: %s: %w", r.name, err)
-	}
-	v, err := decode.GeoJSON(data, r.name)
+	v, err := decode.GeoJSONReader(r.ctx, r.file, r.name, r.o.Limits)
 	if err != nil {
 		return err
 	}

@@ -136,7 +136,7 @@ func TestGDAL_filesImportIntoTheStore(t *testing.T) {
 				args = append(args, "waypoints")
 			}
 			gdal(args...)
-			want, err := decode.File(ref)
+			want, err := decode.File(context.Background(), ref, decode.Limits{})
 			if err != nil {
 				t.Fatal(err)
 			}

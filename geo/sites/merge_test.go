@@ -242,7 +242,7 @@ func TestExport_sinceAndFormats(t *testing.T) {
 	if err != nil || n.Sites != 1 {
 		t.Fatalf("export since: %+v, %v", n, err)
 	}
-	v, err := decode.File(filepath.Join(dir, "changed.geojson"))
+	v, err := decode.File(context.Background(), filepath.Join(dir, "changed.geojson"), decode.Limits{})
 	if err != nil {
 		t.Fatal(err)
 	}
