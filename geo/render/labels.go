@@ -9,6 +9,7 @@ import (
 
 	"github.com/ecoatlas/ecoatlas/geo/layer"
 	"github.com/ecoatlas/ecoatlas/geo/render/label"
+	"github.com/ecoatlas/ecoatlas/geo/render/raster"
 	"github.com/ecoatlas/ecoatlas/geo/render/text"
 	"github.com/ecoatlas/ecoatlas/geo/style"
 	"github.com/ecoatlas/ecoatlas/geo/viewport"
@@ -164,8 +165,10 @@ func (c *collector) symbolRadius(r *style.Rule, attrs style.Attributes) float64 
 	return (r.Symbol.Size.Eval(c.zoom, attrs) + r.Symbol.StrokeWidth.Eval(c.zoom, attrs)) * c.scale / 2
 }
 
-// DrawLabels draws placed labels onto a frame.
-func DrawLabels(dst *image.RGBA, placed []label.Placed) { label.Draw(dst, placed) }
+// DrawLabels draws placed labels onto a frame, through a raster canvas.
+func DrawLabels(dst *image.RGBA, placed []label.Placed) {
+	PaintLabels(raster.New(dst), placed, image.Point{})
+}
 
 // collector gathers label candidates for one frame.
 type collector struct {
