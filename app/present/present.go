@@ -29,6 +29,7 @@ import (
 	"time"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/driver/desktop"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
@@ -134,7 +135,8 @@ func (f *Feature) Install(s *shell.Shell) {
 		&fyne.MenuItem{Label: i18n.T("present.menu.pointer"), Action: f.TogglePointer, Checked: f.pointer},
 	)
 	file := s.Menu("menu.file")
-	file.Items = append(file.Items, fyne.NewMenuItem(i18n.T("present.menu.export"), f.ShowExport))
+	file.Items = append(file.Items, &fyne.MenuItem{Label: i18n.T("present.menu.export"), Action: f.ShowExport,
+		Shortcut: &desktop.CustomShortcut{KeyName: fyne.KeyE, Modifier: fyne.KeyModifierShortcutDefault}})
 	s.AddShortcut(fyne.KeyE, f.ShowExport)
 	present := widget.NewButtonWithIcon(i18n.T("present.toolbar.present"), theme.MediaPlayIcon(), f.Toggle)
 	present.Importance = widget.LowImportance
