@@ -38,7 +38,8 @@ type mode struct {
 	content    fyne.CanvasObject
 	menu       *fyne.MainMenu
 	fullScreen bool
-	// base is the user's style, which each step switches and filters.
+	// base is the style the map drew before, which each step switches
+	// and filters, and which it draws again after.
 	base *style.Style
 
 	caption *captionBar
@@ -58,7 +59,7 @@ func enter(f *Feature) *mode {
 	m := &mode{
 		f: f, s: s, w: w,
 		content: w.Content(), menu: w.MainMenu(), fullScreen: w.FullScreen(),
-		base:    s.Style(),
+		base:    s.Map().Style(),
 		caption: newCaptionBar(),
 	}
 	m.over = &stepOverlay{m: m}
@@ -148,7 +149,7 @@ func heading(step story.Step) string {
 }
 
 // stop ends what the mode runs by itself: the timer, the overlay, the
-// pointer tool; and gives the map the user's style back.
+// pointer tool; and gives the map its style back.
 func (m *mode) stop() {
 	m.gen++
 	if m.timer != nil {
@@ -158,7 +159,7 @@ func (m *mode) stop() {
 	v := m.s.Map()
 	v.SetOverlay(overlayName, nil)
 	m.s.ReleaseTool(m.tool)
-	v.SetStyle(m.s.Style())
+	v.SetStyle(m.base)
 	m.w.SetFullScreen(m.fullScreen)
 }
 
