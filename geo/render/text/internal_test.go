@@ -75,7 +75,9 @@ func TestBalancedBreaks(t *testing.T) {
 }
 
 // TestBalancedBreaks_linearTime wraps labels of two lengths: eight times
-// the words must not take more than about eight times as long. Breaking
+// the words must take well under the 64 times as long that quadratic time
+// would (the best of nine runs, under 32 times, leaves room for a busy
+// machine and the larger input's cache misses). Breaking
 // them by dynamic programming took time quadratic in the words, and a
 // 30 KB label 43 s.
 func TestBalancedBreaks_linearTime(t *testing.T) {
@@ -89,7 +91,7 @@ func TestBalancedBreaks_linearTime(t *testing.T) {
 	}
 	timeOf := func(widths []float64) time.Duration {
 		best := time.Duration(math.MaxInt64)
-		for range 5 {
+		for range 9 {
 			start := time.Now()
 			balancedBreaks(widths, 4, 120)
 			best = min(best, time.Since(start))
@@ -101,7 +103,7 @@ func TestBalancedBreaks_linearTime(t *testing.T) {
 		t.Fatalf("%d lines for 160000 words", len(got))
 	}
 	ts, tl := timeOf(small), timeOf(large)
-	if ratio := float64(tl) / float64(ts); ratio > 24 {
+	if ratio := float64(tl) / float64(ts); ratio > 32 {
 		t.Errorf("20000 words took %v, 160000 words %v: %.0f times as long", ts, tl, ratio)
 	}
 }
