@@ -240,8 +240,11 @@ func (f *Feature) openForm(fm *form) {
 	f.setMarker()
 }
 
-// closeForm closes the form and its panel.
+// closeForm closes the form and its panel. The focus leaves the form's
+// fields, so that Ctrl+Z undoes the last edit, not the typing of a field
+// no longer shown.
 func (f *Feature) closeForm() {
+	f.shell.Window().Canvas().Unfocus()
 	f.form = nil
 	f.formPanel.show()
 	f.shell.ClosePanel(SitePanelID)

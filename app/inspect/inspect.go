@@ -2,7 +2,7 @@
 // app: an "Add site" tool (a click on the map opens the form), a tool
 // that picks a site to edit, drag or delete, a form that checks every
 // field and says what is wrong next to it, undo and redo (Ctrl+Z,
-// Ctrl+Shift+Z and the Edit menu), drafts of the form kept in the store
+// Ctrl+Shift+Z or Ctrl+Y, and the Edit menu), drafts of the form kept in the store
 // as the user types and offered back after a crash, imports of files
 // into the store, merges of another inspector's file with a panel of the
 // conflicts to resolve, and "Save a copy".
@@ -91,12 +91,14 @@ func (f *Feature) Install(s *shell.Shell) {
 	pickButton.Importance = widget.LowImportance
 	s.AddToolbarItem(pickButton)
 
-	undo := desktop.CustomShortcut{KeyName: fyne.KeyZ, Modifier: fyne.KeyModifierShortcutDefault}
-	redo := desktop.CustomShortcut{KeyName: fyne.KeyZ, Modifier: fyne.KeyModifierShortcutDefault | fyne.KeyModifierShift}
+	// The window reports Ctrl+Z and Ctrl+Y as Fyne's own undo and redo
+	// shortcuts; Ctrl+Shift+Z is a shortcut of its own.
+	undo := &fyne.ShortcutUndo{}
+	redo := &desktop.CustomShortcut{KeyName: fyne.KeyZ, Modifier: fyne.KeyModifierShortcutDefault | fyne.KeyModifierShift}
 	editMenu := s.Menu("menu.edit")
 	editMenu.Items = append(editMenu.Items,
-		&fyne.MenuItem{Label: i18n.T("inspect.undo"), Action: f.Undo, Shortcut: &undo},
-		&fyne.MenuItem{Label: i18n.T("inspect.redo"), Action: f.Redo, Shortcut: &redo},
+		&fyne.MenuItem{Label: i18n.T("inspect.undo"), Action: f.Undo, Shortcut: undo},
+		&fyne.MenuItem{Label: i18n.T("inspect.redo"), Action: f.Redo, Shortcut: redo},
 		fyne.NewMenuItemSeparator(),
 		fyne.NewMenuItem(i18n.T("inspect.add"), f.StartAdding),
 		fyne.NewMenuItem(i18n.T("inspect.pick"), f.StartPicking),
@@ -111,8 +113,9 @@ func (f *Feature) Install(s *shell.Shell) {
 	tools.Items = append(tools.Items, fyne.NewMenuItem(i18n.T("inspect.panel.conflicts"), f.ShowConflicts))
 	s.RefreshMenu()
 	canvas := s.Window().Canvas()
-	canvas.AddShortcut(&undo, func(fyne.Shortcut) { f.Undo() })
-	canvas.AddShortcut(&redo, func(fyne.Shortcut) { f.Redo() })
+	canvas.AddShortcut(undo, func(fyne.Shortcut) { f.Undo() })
+	canvas.AddShortcut(redo, func(fyne.Shortcut) { f.Redo() })
+	canvas.AddShortcut(&fyne.ShortcutRedo{}, func(fyne.Shortcut) { f.Redo() })
 
 	if f.form != nil {
 		f.formPanel.show()

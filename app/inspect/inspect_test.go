@@ -8,7 +8,6 @@ import (
 	"testing"
 
 	"fyne.io/fyne/v2"
-	"fyne.io/fyne/v2/driver/desktop"
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
 	"github.com/paulmach/orb"
@@ -209,8 +208,7 @@ func TestAddSite_formValidationSaveUndoRedo(t *testing.T) {
 		t.Error("the saved site is not drawn")
 	}
 
-	undo := &desktop.CustomShortcut{KeyName: fyne.KeyZ, Modifier: fyne.KeyModifierShortcutDefault}
-	a.w.Canvas().(interface{ TypedShortcut(fyne.Shortcut) }).TypedShortcut(undo)
+	a.w.Canvas().(interface{ TypedShortcut(fyne.Shortcut) }).TypedShortcut(&fyne.ShortcutUndo{})
 	a.f.Wait()
 	if n := len(siteCount(t, store)); n != 0 {
 		t.Errorf("after Ctrl+Z the store has %d sites, want 0", n)
