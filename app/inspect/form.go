@@ -131,7 +131,7 @@ func (p *formPanel) show() {
 		fd := &sites.SiteFields[i]
 		label := i18n.T("sites.field." + fd.Name)
 		if fd.Unit != "" {
-			label += ", " + fd.Unit
+			label += ", " + unitText(fd.Unit)
 		}
 		grid.Add(fieldLabel(label, fd.Required))
 		var w fyne.CanvasObject
@@ -215,6 +215,17 @@ func (p *formPanel) showErrors() {
 			l.Show()
 		}
 	}
+}
+
+// unitKeys are the catalogue keys of the units of the site fields.
+var unitKeys = map[string]string{"m³": "sites.unit.m3", "ha": "sites.unit.ha", "m": "sites.unit.m"}
+
+// unitText writes a unit of a field in the interface's language.
+func unitText(unit string) string {
+	if key, ok := unitKeys[unit]; ok {
+		return i18n.T(key)
+	}
+	return unit
 }
 
 // fieldLabel is a field's label, marked when the field is required.
@@ -322,7 +333,7 @@ func fieldMessage(fe sites.FieldError) string {
 	code := sites.ReasonCode(fe.Reason)
 	data := map[string]any{}
 	if fd, ok := sites.SiteField(fe.Field); ok {
-		data["Min"], data["Max"], data["Unit"], data["MaxLen"] = i18n.Number(fd.Min, 0), i18n.Number(fd.Max, 0), fd.Unit, i18n.Int(fd.MaxLen)
+		data["Min"], data["Max"], data["Unit"], data["MaxLen"] = i18n.Number(fd.Min, 0), i18n.Number(fd.Max, 0), unitText(fd.Unit), i18n.Int(fd.MaxLen)
 	}
 	if code == "" {
 		return fe.Error()
