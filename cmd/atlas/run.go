@@ -55,7 +55,7 @@ const usage = `usage: atlas render --out map.png [--size WxH] [--scale 1|2]
        atlas clauses [--json]
        atlas belts --out belts.geojson [--min-pop N] [--km K] [--density D] [--countries codes|all]
        atlas help render
-` + tilesUsage + queryUsage
+` + exportUsage + tilesUsage + queryUsage
 
 const renderUsage = `usage: atlas render --out FILE [options]
 
@@ -106,6 +106,7 @@ var commands = map[string]func(ctx context.Context, args []string, stdout io.Wri
 	"identify": identifyCommand,
 	"within":   withinCommand,
 	"compare":  compareCommand,
+	"export":   exportCommand,
 }
 
 // run is the whole program; main only wires it to the process.
