@@ -35,6 +35,9 @@ type form struct {
 	values   map[string]string // by field name, positionField included
 	errs     map[string]string // the message next to each refused field
 	restored time.Time         // when the draft it was restored from was kept; zero if none
+
+	inspections []sites.Inspection // of the site edited, once read
+	inspection  *inspectionForm    // the form of a new inspection, nil when none is open
 }
 
 // newSiteForm returns the form of a new site at p, with the fields'
@@ -97,6 +100,10 @@ type formPanel struct {
 	selects map[string]*widget.Select
 	errors  map[string]*widget.Label
 	save    *widget.Button
+
+	inspectionEntries map[string]*widget.Entry
+	inspectionErrors  map[string]*widget.Label
+	saveInspection    *widget.Button
 }
 
 func newFormPanel(f *Feature) *formPanel {
@@ -151,6 +158,9 @@ func (p *formPanel) show() {
 		buttons = append(buttons, widget.NewButtonWithIcon(i18n.T("inspect.form.delete"), theme.DeleteIcon(), p.f.confirmDelete))
 	}
 	objects = append(objects, container.NewHBox(buttons...), wrapped(i18n.T("inspect.form.hint")))
+	if !fm.isNew {
+		objects = append(objects, p.inspectionsSection())
+	}
 	p.body.Objects = objects
 	p.body.Refresh()
 }
@@ -249,6 +259,9 @@ func (f *Feature) openForm(fm *form) {
 	f.formPanel.show()
 	f.shell.ShowPanel(SitePanelID)
 	f.setMarker()
+	if !fm.isNew {
+		f.loadInspections(fm)
+	}
 }
 
 // closeForm closes the form and its panel. The focus leaves the form's

@@ -139,11 +139,18 @@ func (f *Feature) lookBack() {
 			return func() { f.shell.ShowError(err) }
 		}
 		conflicts, cerr := f.store.Conflicts(ctx)
-		var draft *sites.Draft
+		var draft, inspection *sites.Draft
 		for i := range drafts {
-			if drafts[i].Kind == sites.SiteDraft {
+			switch drafts[i].Kind {
+			case sites.SiteDraft:
 				draft = &drafts[i] // the newest
+			case sites.InspectionDraft:
+				inspection = &drafts[i]
 			}
+		}
+		if draft == nil && inspection != nil {
+			// A new inspection's form shows in its site's form.
+			draft = &sites.Draft{Kind: sites.SiteDraft, Subject: inspection.Subject}
 		}
 		var site sites.Site
 		if draft != nil && draft.Subject != "" {
@@ -157,9 +164,14 @@ func (f *Feature) lookBack() {
 				f.conflictsP.show()
 				f.shell.Notify(i18n.N("inspect.conflicts.waiting", len(conflicts)))
 			}
-			if draft != nil && f.form == nil {
-				f.openForm(formFromDraft(*draft, site))
+			if draft == nil || f.form != nil {
+				return
 			}
+			fm := formFromDraft(*draft, site)
+			if inspection != nil && inspection.Subject == fm.uuid {
+				fm.inspection = &inspectionForm{values: inspection.Values, errs: map[string]string{}, restored: inspection.SavedAt}
+			}
+			f.openForm(fm)
 		}
 	})
 }

@@ -375,3 +375,87 @@ func TestImport_badRowNamesFileAndRow(t *testing.T) {
 		t.Errorf("imported %d sites, want 2", n)
 	}
 }
+
+// button returns the button the window shows with a text.
+func (a *app) button(text string) *widget.Button {
+	a.t.Helper()
+	for _, o := range test.LaidOutObjects(a.w.Content()) {
+		if b, ok := o.(*widget.Button); ok && b.Visible() && b.Text == text {
+			return b
+		}
+	}
+	a.t.Fatalf("no button %q", text)
+	return nil
+}
+
+// TestInspection_addedFromTheSiteForm picks a site with the Edit sites
+// tool and adds an inspection in its form: refused without an inspector,
+// then with the next inspection due before this one, then saved and
+// listed; an inspection form left half typed comes back after a crash.
+func TestInspection_addedFromTheSiteForm(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "sites.gpkg")
+	store, err := sites.CreateEmpty(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	site := sites.NewSite(desert)
+	site.Values["name"] = "Inspected site"
+	if _, err := store.AddSite(ctx, site, sites.EditOptions{By: "me"}); err != nil {
+		t.Fatal(err)
+	}
+	a := newApp(t, store)
+	a.f.StartPicking()
+	a.tapMap(desert)
+	if a.f.form == nil || a.f.form.uuid != site.UUID {
+		t.Fatal("a click on the site did not open its form")
+	}
+	if !strings.Contains(a.labels(), i18n.T("inspect.inspections.none")) {
+		t.Error("the form does not say the site has no inspection yet")
+	}
+	test.Tap(a.button(i18n.T("inspect.inspections.add")))
+	inspector := a.f.formPanel.inspectionEntries["inspector"]
+	inspector.SetText("")
+	test.Tap(a.f.formPanel.saveInspection)
+	a.f.Wait()
+	if l := a.f.formPanel.inspectionErrors["inspector"]; !l.Visible() || l.Text != i18n.T("sites.error.required") {
+		t.Errorf("next to the inspector: %q, want it required", l.Text)
+	}
+	test.Type(inspector, "Aigerim")
+	a.f.formPanel.inspectionEntries["date"].SetText("2026-05-20")
+	a.f.formPanel.inspectionEntries["next_due"].SetText("2026-01-01")
+	test.Tap(a.f.formPanel.saveInspection)
+	a.f.Wait()
+	if l := a.f.formPanel.inspectionErrors["next_due"]; !l.Visible() || l.Text != i18n.T("sites.error.date_order") {
+		t.Errorf("next to the next inspection: %q, want it refused as before the inspection", l.Text)
+	}
+	a.f.formPanel.inspectionEntries["next_due"].SetText("20.05.2027")
+	test.Type(a.f.formPanel.inspectionEntries["findings"], "Seepage at the toe of the dam")
+	test.Tap(a.f.formPanel.saveInspection)
+	a.f.Wait()
+	list, err := store.Inspections(ctx, site.UUID)
+	if err != nil || len(list) != 1 || list[0].Values["next_due"] != "2027-05-20" || list[0].Values["inspector"] != "Aigerim" {
+		t.Fatalf("inspections stored: %+v, %v", list, err)
+	}
+	if !strings.Contains(a.labels(), "Seepage at the toe of the dam") {
+		t.Error("the saved inspection is not listed in the site's form")
+	}
+
+	test.Tap(a.button(i18n.T("inspect.inspections.add")))
+	test.Type(a.f.formPanel.inspectionEntries["findings"], "Half typed")
+	a.f.Wait()
+	store.Close() // the crash
+	again, err := sites.Open(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { again.Close() })
+	b := newApp(t, again)
+	b.f.Wait()
+	if b.f.form == nil || b.f.form.uuid != site.UUID || b.f.form.inspection == nil {
+		t.Fatal("the inspection's draft was not offered back in its site's form")
+	}
+	if got := b.f.formPanel.inspectionEntries["findings"].Text; got != "Half typed" {
+		t.Errorf("the restored findings are %q", got)
+	}
+}
