@@ -48,8 +48,12 @@ func (p *formPanel) inspectionsSection() fyne.CanvasObject {
 		objects = append(objects, wrapped(i18n.T("inspect.inspections.none")))
 	}
 	for _, in := range fm.inspections {
+		date := in.Values["date"]
+		if t, err := time.Parse(time.DateOnly, date); err == nil {
+			date = i18n.Date(t)
+		}
 		line := i18n.T("inspect.inspections.line", map[string]any{
-			"Date": in.Values["date"], "Inspector": in.Values["inspector"],
+			"Date": date, "Inspector": in.Values["inspector"],
 			"Condition": i18n.T("sites.option.condition." + in.Values["condition"]),
 		})
 		if findings := strings.TrimSpace(in.Values["findings"]); findings != "" {
