@@ -12,6 +12,8 @@ import (
 	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/widget"
 
+	"github.com/paulmach/orb"
+
 	"github.com/ecoatlas/ecoatlas/app/i18n"
 	"github.com/ecoatlas/ecoatlas/geo/formats"
 	"github.com/ecoatlas/ecoatlas/geo/layer"
@@ -164,4 +166,54 @@ func (f *Feature) SaveCopy(path string) {
 			f.shell.Notify(i18n.T("inspect.copy.done", map[string]any{"File": path}))
 		}
 	})
+}
+
+// chooseStore asks for a sites file to edit instead, and opens it.
+func (f *Feature) chooseStore() { f.chooseFile(f.OpenStore) }
+
+// OpenStore makes the feature edit the store at path instead of the one
+// it edits, and the map draw it; a path where no file is gets a new
+// store made from the embedded tailings layer. A file that is not a
+// store is refused, with an error naming it, and nothing changes. The
+// store left stays open until Close: tiles being drawn may still read
+// it.
+func (f *Feature) OpenStore(path string) {
+	f.writes.run(func(ctx context.Context) func() {
+		s, err := sites.Open(ctx, path)
+		return func() {
+			if err != nil {
+				f.shell.ShowError(err)
+				return
+			}
+			if err := f.shell.Atlas().UseLive(liveSource, s.Source()); err != nil {
+				s.Close()
+				f.shell.ShowError(err)
+				return
+			}
+			f.left = append(f.left, f.store)
+			f.store = s
+			if f.form != nil {
+				f.closeForm()
+			}
+			f.conflicts = nil
+			f.conflictsP.show()
+			// A new scene reads the new store; the cached tiles drew the
+			// old one.
+			f.shell.SetStyle(f.shell.Style().Clone())
+			f.shell.Map().Invalidate(orb.Bound{Min: orb.Point{-180, -90}, Max: orb.Point{180, 90}})
+			f.shell.Notify(i18n.T("inspect.opened", map[string]any{"File": path}))
+			f.lookBack()
+		}
+	})
+}
+
+// Close closes the store the feature edits and those it left, once the
+// writes asked for are done; the app calls it as it quits.
+func (f *Feature) Close() error {
+	f.Wait()
+	errs := []error{f.store.Close()}
+	for _, s := range f.left {
+		errs = append(errs, s.Close())
+	}
+	return errors.Join(errs...)
 }

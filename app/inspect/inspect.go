@@ -36,6 +36,10 @@ const (
 	ConflictsPanelID = "inspect-conflicts"
 )
 
+// liveSource is the id of the style's source that the store's sites are
+// drawn in.
+const liveSource = "tailings"
+
 // markerOverlay is the name of the overlay that marks the site the form
 // edits.
 const markerOverlay = "inspect-marker"
@@ -44,6 +48,7 @@ const markerOverlay = "inspect-marker"
 // to shell.WithFeatures; its methods are called on the UI goroutine.
 type Feature struct {
 	store *sites.Store
+	left  []*sites.Store // stores edited before the one opened last, closed by Close
 	by    string
 	shell *shell.Shell
 
@@ -61,7 +66,9 @@ type Feature struct {
 }
 
 // New returns the editing of the sites of store, recording by as who
-// made each edit.
+// made each edit. The map must draw the store's sites: the atlas's
+// "tailings" source reads store.Source() (atlas.UseLive). The feature
+// owns the store from then on: Close closes it.
 func New(store *sites.Store, by string) *Feature {
 	f := &Feature{store: store, by: by}
 	f.add = &addTool{f: f}
@@ -105,6 +112,7 @@ func (f *Feature) Install(s *shell.Shell) {
 	)
 	file := s.Menu("menu.file")
 	file.Items = append(file.Items,
+		fyne.NewMenuItem(i18n.T("inspect.open"), f.chooseStore),
 		fyne.NewMenuItem(i18n.T("inspect.import"), f.chooseImport),
 		fyne.NewMenuItem(i18n.T("inspect.merge"), f.chooseMerge),
 		fyne.NewMenuItem(i18n.T("inspect.save_copy"), f.chooseCopy),

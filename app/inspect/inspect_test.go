@@ -459,3 +459,43 @@ func TestInspection_addedFromTheSiteForm(t *testing.T) {
 		t.Errorf("the restored findings are %q", got)
 	}
 }
+
+// TestOpenStore_drawsAndEditsTheFileOpened opens another sites file: the
+// map draws its sites instead of the first store's, and edits go to it.
+func TestOpenStore_drawsAndEditsTheFileOpened(t *testing.T) {
+	ctx := context.Background()
+	first := newStore(t, "first.gpkg")
+	otherPath := filepath.Join(t.TempDir(), "other.gpkg")
+	other, err := sites.CreateEmpty(ctx, otherPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	site := sites.NewSite(desert)
+	site.Values["name"] = "In the other file"
+	if _, err := other.AddSite(ctx, site, sites.EditOptions{By: "them"}); err != nil {
+		t.Fatal(err)
+	}
+	other.Close()
+
+	a := newApp(t, first)
+	if a.drawsSite(desert) {
+		t.Fatal("the first store has no site, yet one is drawn")
+	}
+	a.f.OpenStore(otherPath)
+	a.f.Wait()
+	t.Cleanup(func() { a.f.Store().Close() })
+	if a.f.Store().Path() != otherPath {
+		t.Fatalf("the feature edits %s, want %s", a.f.Store().Path(), otherPath)
+	}
+	if !a.drawsSite(desert) {
+		t.Error("the opened file's site is not drawn")
+	}
+	a.f.Undo()
+	a.f.Wait()
+	if n := len(siteCount(t, a.f.Store())); n != 0 {
+		t.Errorf("after an undo the opened file has %d sites, want its add undone", n)
+	}
+	if n := len(siteCount(t, first)); n != 0 {
+		t.Errorf("the first store changed: %d sites", n)
+	}
+}

@@ -56,10 +56,11 @@ func (q *queue) loop() {
 		q.jobs = q.jobs[1:]
 		q.mu.Unlock()
 		if apply := job(context.Background()); apply != nil {
-			fyne.DoAndWait(apply)
+			fyne.Do(apply) // in order: fyne.Do runs functions in the order given
 		}
 	}
 }
 
-// wait blocks until every job asked for is done and applied.
+// wait blocks until every job asked for is done and its result handed to
+// the UI goroutine (applied, in tests, whose fyne.Do runs in place).
 func (q *queue) wait() { q.idle.Wait() }

@@ -136,10 +136,12 @@ func run(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return fmt.Errorf("the sites store: %w; give another with --sites FILE", err)
 	}
-	defer store.Close()
 	if err := at.UseLive("tailings", store.Source()); err != nil {
+		store.Close()
 		return err
 	}
+	inspector := inspect.New(store, userName())
+	defer inspector.Close()
 	if *wsDir == "" {
 		if *wsDir, err = workspace.Dir(); err != nil {
 			return fmt.Errorf("%w; give --workspace DIR", err)
@@ -169,7 +171,7 @@ func run(args []string, stdout, stderr io.Writer) error {
 		spatial.New(engine, ident),
 		compare.New(engine, "aral"),
 		declaration.New(declaration.WithIdentify(ident)),
-		inspect.New(store, userName()),
+		inspector,
 		ws, // last: it restores the others' state
 	))
 	defer s.Close()
