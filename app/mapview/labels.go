@@ -45,6 +45,7 @@ type labeller struct {
 
 	mu      sync.Mutex
 	done    *placement         // the newest finished placement
+	stale   bool               // done was placed on data that has changed since
 	pending *placement         // the placement being made, placed empty
 	cancel  context.CancelFunc // stops the pending placement
 }
@@ -57,7 +58,7 @@ type labeller struct {
 func (l *labeller) draw(dst *image.RGBA, sc *render.Scene, vp viewport.Viewport, request bool) {
 	origin := deviceOrigin(vp)
 	done := l.newest()
-	if request && (done == nil || !done.covers(sc, vp, origin)) {
+	if request && (done == nil || l.isStale() || !done.covers(sc, vp, origin)) {
 		done = l.request(sc, vp, origin)
 	}
 	if done == nil || !done.frames(sc, vp) {
@@ -66,6 +67,27 @@ func (l *labeller) draw(dst *image.RGBA, sc *render.Scene, vp viewport.Viewport,
 	// A view of dst's pixels whose coordinates are those of the placed area.
 	moved := &image.RGBA{Pix: dst.Pix, Stride: dst.Stride, Rect: dst.Rect.Add(origin.Sub(done.origin))}
 	render.DrawLabels(moved, done.placed)
+}
+
+// isStale reports whether the newest placement was made on data that has
+// changed since.
+func (l *labeller) isStale() bool {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.stale
+}
+
+// placeAgain has the labels placed again on the next frame, keeping the
+// newest placement up until the new one is done: the data it was placed
+// on has changed.
+func (l *labeller) placeAgain() {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.cancel != nil {
+		l.cancel()
+		l.pending, l.cancel = nil, nil
+	}
+	l.stale = l.done != nil
 }
 
 // newest returns the newest finished placement, or nil.
@@ -109,7 +131,7 @@ func (l *labeller) request(sc *render.Scene, vp viewport.Viewport, origin image.
 		}
 		if err == nil { // else cancelled for a newer view, which has its own placement
 			p.placed = placed
-			l.done = p
+			l.done, l.stale = p, false
 		}
 		l.mu.Unlock()
 		cancel()

@@ -18,6 +18,7 @@ import (
 	"github.com/paulmach/orb"
 
 	"github.com/ecoatlas/ecoatlas/geo/atlas"
+	"github.com/ecoatlas/ecoatlas/geo/mercator"
 	"github.com/ecoatlas/ecoatlas/geo/render"
 	"github.com/ecoatlas/ecoatlas/geo/style"
 	"github.com/ecoatlas/ecoatlas/geo/tile"
@@ -451,4 +452,27 @@ func fingerprint(st *style.Style) string {
 			l.ID, l.Source, l.Hidden, l.Opacity, l.MinZoom, l.MaxZoom, rules, len(l.Rules), l.Filter)
 	}
 	return b.String()
+}
+
+// invalidatePad is how far, in logical pixels, a changed feature's
+// symbol may reach beyond its extent: the tiles that far around it are
+// drawn again too.
+const invalidatePad = 32
+
+// Invalidate draws again the part of the map within the lon/lat bound b,
+// whose data changed in place (an edit of a live source, see
+// atlas.UseLive): only the tiles that b, widened by a symbol's reach,
+// touches are rendered anew, and the labels are placed again. The old
+// picture stays up until the new tiles land.
+func (v *View) Invalidate(b orb.Bound) {
+	world := mercator.ProjectBound(b)
+	v.cache.RemoveIf(func(k tile.Key) bool {
+		pad := invalidatePad / (viewport.TileSize * math.Exp2(k.Zoom))
+		return k.Bound().Intersects(orb.Bound{
+			Min: orb.Point{world.Min[0] - pad, world.Min[1] - pad},
+			Max: orb.Point{world.Max[0] + pad, world.Max[1] + pad},
+		})
+	})
+	v.labels.placeAgain()
+	v.Refresh()
 }

@@ -4,13 +4,17 @@
 //
 // Usage:
 //
-//	ecoatlas [--lang TAG] [--size WxH] [--workspace DIR] [--timings] [--smoke-seconds N]
+//	ecoatlas [--lang TAG] [--size WxH] [--workspace DIR] [--sites FILE] [--timings] [--smoke-seconds N]
 //
 // --lang sets the language of the map labels (the toolbar switches it
 // later); --size the window's starting size in logical pixels (1400x900).
 // --workspace is the directory where the app keeps the workspace it
 // reopens (the view, layers, filter, selection and label language; by
-// default the user config directory's "ecoatlas"). --timings prints,
+// default the user config directory's "ecoatlas"). --sites is the
+// inspectors' GeoPackage of tailings sites that the map draws and the
+// editing tools change (by default sites.gpkg in the user data
+// directory's "ecoatlas", created from the embedded tailings layer on
+// first use). --timings prints,
 // once, the time from process start to the first map frame made of
 // rendered tiles and the time loading the data took. --smoke-seconds
 // quits the app N seconds after that first frame, for smoke tests under
@@ -28,6 +32,7 @@ import (
 	"io"
 	"maps"
 	"os"
+	"os/user"
 	"runtime/debug"
 	"slices"
 	"strings"
@@ -41,6 +46,7 @@ import (
 	"github.com/ecoatlas/ecoatlas/app/filter"
 	"github.com/ecoatlas/ecoatlas/app/i18n"
 	"github.com/ecoatlas/ecoatlas/app/identify"
+	"github.com/ecoatlas/ecoatlas/app/inspect"
 	"github.com/ecoatlas/ecoatlas/app/present"
 	"github.com/ecoatlas/ecoatlas/app/search"
 	"github.com/ecoatlas/ecoatlas/app/shell"
@@ -49,6 +55,7 @@ import (
 	"github.com/ecoatlas/ecoatlas/assets"
 	"github.com/ecoatlas/ecoatlas/geo/atlas"
 	"github.com/ecoatlas/ecoatlas/geo/query"
+	"github.com/ecoatlas/ecoatlas/geo/sites"
 )
 
 // start is the earliest time the program can take: package variables are
@@ -90,6 +97,7 @@ func run(args []string, stdout, stderr io.Writer) error {
 	lang := flags.String("lang", "en", "map label `language`: en, ru, kk, ky, tg, tk or uz")
 	size := flags.String("size", "1400x900", "window `size` in logical pixels, WIDTHxHEIGHT")
 	wsDir := flags.String("workspace", "", "the `directory` of the workspace the app reopens (default: the user config directory's ecoatlas)")
+	sitesPath := flags.String("sites", "", "the inspectors' GeoPackage `file` of sites (default: sites.gpkg in the user data directory's ecoatlas)")
 	if err := flags.Parse(args); err != nil {
 		return err
 	}
@@ -120,6 +128,21 @@ func run(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return fmt.Errorf("the embedded map's questions: %w", err)
 	}
+	if *sitesPath == "" {
+		if *sitesPath, err = sites.DefaultPath(); err != nil {
+			return fmt.Errorf("%w; give --sites FILE", err)
+		}
+	}
+	store, err := sites.Open(context.Background(), *sitesPath)
+	if err != nil {
+		return fmt.Errorf("the sites store: %w; give another with --sites FILE", err)
+	}
+	if err := at.UseLive("tailings", store.Source()); err != nil {
+		store.Close()
+		return err
+	}
+	inspector := inspect.New(store, userName())
+	defer inspector.Close()
 	if *wsDir == "" {
 		if *wsDir, err = workspace.Dir(); err != nil {
 			return fmt.Errorf("%w; give --workspace DIR", err)
@@ -150,6 +173,7 @@ func run(args []string, stdout, stderr io.Writer) error {
 		compare.New(engine, "aral"),
 		declaration.New(declaration.WithIdentify(ident)),
 		present.New(engine),
+		inspector,
 		ws, // last: it restores the others' state
 	))
 	defer s.Close()
@@ -172,4 +196,13 @@ func run(args []string, stdout, stderr io.Writer) error {
 		return fmt.Errorf("saving the workspace: %w", err)
 	}
 	return nil
+}
+
+// userName is who the edits of this session are recorded as made by: the
+// login name, or "inspector" when the system gives none.
+func userName() string {
+	if u, err := user.Current(); err == nil && u.Username != "" {
+		return u.Username
+	}
+	return "inspector"
 }

@@ -29,7 +29,7 @@ const (
 
 // Option is one allowed value of a Choice field: the code stored and the
 // English text shown. The app shows the text of the translation key
-// "sites.FIELD.CODE", falling back to Label.
+// "sites.option.FIELD.CODE", falling back to Label.
 type Option struct {
 	Code  string
 	Label string

@@ -86,6 +86,18 @@ func (c *Cache) Bytes() int64 {
 	return c.bytes
 }
 
+// RemoveIf removes the tiles whose keys match, so that they are rendered
+// again: the tiles an edit of the data touched.
+func (c *Cache) RemoveIf(match func(Key) bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	for k, e := range c.entries {
+		if match(k) {
+			c.remove(e)
+		}
+	}
+}
+
 // Purge removes every tile.
 func (c *Cache) Purge() {
 	c.mu.Lock()

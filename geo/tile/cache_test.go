@@ -136,3 +136,19 @@ func TestCache_refusesKeysThatAreNotNumbers(t *testing.T) {
 		t.Errorf("%d tiles of %d bytes cached under a NaN key", c.Len(), c.Bytes())
 	}
 }
+
+func TestCache_RemoveIf(t *testing.T) {
+	c := tile.NewCache(8 * tileBytes)
+	for x := range 4 {
+		c.Add(key(x), solid(key(x), tileColour(x, 0)))
+	}
+	c.RemoveIf(func(k tile.Key) bool { return k.X%2 == 1 })
+	for x, want := range []bool{true, false, true, false} {
+		if _, ok := c.Get(key(x)); ok != want {
+			t.Errorf("tile %d cached = %v, want %v", x, ok, want)
+		}
+	}
+	if c.Len() != 2 || c.Bytes() != 2*tileBytes {
+		t.Errorf("Len() = %d, Bytes() = %d, want 2 and %d", c.Len(), c.Bytes(), 2*tileBytes)
+	}
+}
