@@ -32,6 +32,11 @@ func (v *View) FlyTo(b orb.Bound) {
 	v.animateTo(v.fitted(b), flyDuration, &b)
 }
 
+// AnimateTo moves the view, in a short animation, to the centre and zoom
+// of vp (kept within the map's bounds and zoom limits), as a bookmark or a
+// story step asks.
+func (v *View) AnimateTo(vp viewport.Viewport) { v.animateTo(vp, flyDuration, nil) }
+
 // animateTo moves the view to `to` over d, then keeps fit (if not nil)
 // fitted. The destination's tiles are requested at the start, so they
 // render while the animation plays and the last frame is sharp; the

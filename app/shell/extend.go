@@ -11,6 +11,7 @@ import (
 	"github.com/ecoatlas/ecoatlas/app/mapview"
 	"github.com/ecoatlas/ecoatlas/geo/atlas"
 	"github.com/ecoatlas/ecoatlas/geo/style"
+	"github.com/ecoatlas/ecoatlas/geo/viewport"
 )
 
 // The app's features beyond the map (identify and search, the declaration,
@@ -177,6 +178,29 @@ func (s *Shell) styleChanged(st *style.Style) {
 	for _, f := range s.styleListeners {
 		f(st)
 	}
+}
+
+// OnViewportChanged adds a function called on the UI goroutine after every
+// change of the map's view: pan, zoom, resize, each step of an animation.
+func (s *Shell) OnViewportChanged(f func(viewport.Viewport)) {
+	s.viewListeners = append(s.viewListeners, f)
+}
+
+// viewportChanged shows the view in the status bar and tells the
+// listeners.
+func (s *Shell) viewportChanged(vp viewport.Viewport) {
+	s.status.setViewport(vp)
+	for _, f := range s.viewListeners {
+		f(vp)
+	}
+}
+
+// AddMapObject floats an object over the map, above the zoom buttons and
+// sized to the map: a container that places its own children (a hover
+// tip, an inset in a corner). Objects that take no input let clicks,
+// drags and hovering through to the map.
+func (s *Shell) AddMapObject(o fyne.CanvasObject) {
+	s.mapObjects.Add(o)
 }
 
 // Notify shows a short message in the status bar, such as "Site saved".

@@ -144,3 +144,36 @@ func TestShell_interfaceLanguageRebuildsTheWindow(t *testing.T) {
 		t.Error("the menus are not in Russian")
 	}
 }
+
+func TestShell_viewListenersAndMapObjects(t *testing.T) {
+	t.Cleanup(func() { i18n.SetLanguage("en") })
+	f := &listeningFeature{}
+	s, w := newShell(t, shell.WithFeatures(f))
+	s.Map().SetViewport(viewport.New(orb.Point{60, 45}, 6, 0, 0, 1))
+	if n := len(f.views); n == 0 || f.views[n-1].Center != (orb.Point{60, 45}) {
+		t.Errorf("the view listener heard %v, last the view set", f.views)
+	}
+	if len(find(w.Content(), func(l *widget.Label) bool { return l == f.inset })) != 1 {
+		t.Error("the object floating over the map is not in the window")
+	}
+
+	// Installed again, the feature listens once, not twice.
+	s.SetInterfaceLanguage("ru")
+	f.views = nil
+	s.Map().SetViewport(viewport.New(orb.Point{61, 45}, 6, 0, 0, 1))
+	if len(f.views) != 1 || f.views[0].Center != (orb.Point{61, 45}) {
+		t.Errorf("after a language switch the listener heard %v for one change, want it once", f.views)
+	}
+}
+
+// listeningFeature listens to the view and floats a label over the map.
+type listeningFeature struct {
+	views []viewport.Viewport
+	inset *widget.Label
+}
+
+func (f *listeningFeature) Install(s *shell.Shell) {
+	s.OnViewportChanged(func(vp viewport.Viewport) { f.views = append(f.views, vp) })
+	f.inset = widget.NewLabel("inset")
+	s.AddMapObject(container.NewWithoutLayout(f.inset))
+}

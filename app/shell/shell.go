@@ -23,7 +23,9 @@ import (
 	"github.com/ecoatlas/ecoatlas/app/layerpanel"
 	"github.com/ecoatlas/ecoatlas/app/mapview"
 	"github.com/ecoatlas/ecoatlas/geo/atlas"
+	"github.com/ecoatlas/ecoatlas/geo/coord"
 	"github.com/ecoatlas/ecoatlas/geo/style"
+	"github.com/ecoatlas/ecoatlas/geo/viewport"
 )
 
 // Place is a destination of the fly-to buttons.
@@ -78,7 +80,13 @@ type Shell struct {
 	toolbarEnd     fyne.CanvasObject // the spacer before its right end
 	mainMenu       *fyne.MainMenu
 	styleListeners []func(*style.Style)
+	viewListeners  []func(viewport.Viewport)
 	defaultTool    mapview.Tool
+	mapObjects     *fyne.Container // the map and what floats over it
+
+	coordinates     coord.Kind     // the notation of the pointer readout
+	formatItem      *fyne.MenuItem // View > Coordinates
+	formatListeners []func(coord.Kind)
 
 	features          []Feature
 	uiLanguage        string
@@ -114,7 +122,7 @@ func New(a fyne.App, w fyne.Window, at *atlas.Atlas, st *style.Style, opts ...Op
 	for _, opt := range opts {
 		opt(&c)
 	}
-	s := &Shell{app: a, window: w, atlas: at, places: placesOf(at.Style), features: c.features}
+	s := &Shell{app: a, window: w, atlas: at, places: placesOf(at.Style), features: c.features, coordinates: savedFormat(a)}
 	s.view = mapview.New(at, st, append([]mapview.Option{mapview.WithLanguage(c.lang)}, c.mapOpts...)...)
 	s.build(st)
 	return s
@@ -122,11 +130,14 @@ func New(a fyne.App, w fyne.Window, at *atlas.Atlas, st *style.Style, opts ...Op
 
 // build makes the window's content, menu and shortcuts around the map
 // view, in the current interface language, and installs the features.
+// The listeners features added in their last Install are dropped first:
+// each Install adds its own again.
 func (s *Shell) build(st *style.Style) {
 	w := s.window
+	s.styleListeners, s.viewListeners, s.formatListeners = nil, nil, nil
 	s.about = func() { newAbout(w, s.app.Metadata().Version).Show() }
-	s.status = newStatusBar(s.about)
-	s.view.OnViewportChanged = s.status.setViewport
+	s.status = newStatusBar(s.coordinates, s.about, s.SetCoordinateFormat)
+	s.view.OnViewportChanged = s.viewportChanged
 	s.view.OnCursor = s.status.setCursor
 	s.layers = layerpanel.New(s.atlas, st)
 	s.layers.OnChanged = s.styleChanged
@@ -202,7 +213,8 @@ func (s *Shell) mapArea() fyne.CanvasObject {
 	zoomOut := widget.NewButtonWithIcon("", theme.ZoomOutIcon(), s.view.ZoomOut)
 	home := widget.NewButtonWithIcon("", theme.ZoomFitIcon(), s.view.Home)
 	controls := container.NewVBox(zoomIn, zoomOut, home)
-	return container.NewStack(s.view, container.NewPadded(container.NewBorder(nil, nil, nil, controls)))
+	s.mapObjects = container.NewStack(s.view, container.NewPadded(container.NewBorder(nil, nil, nil, controls)))
+	return s.mapObjects
 }
 
 // toolbar returns the line over the map: the layer panel switch, the
@@ -254,6 +266,9 @@ func (s *Shell) menu() *fyne.MainMenu {
 		item.Checked = l.Tag == i18n.Current()
 		ui.ChildMenu.Items = append(ui.ChildMenu.Items, item)
 	}
+	s.formatItem = fyne.NewMenuItem(i18n.T("menu.coordinates"), nil)
+	s.formatItem.ChildMenu = fyne.NewMenu("")
+	s.coordinateMenu()
 	labels := fyne.NewMenuItem(i18n.T("menu.labels"), nil)
 	labels.ChildMenu = fyne.NewMenu("")
 	for _, l := range i18n.Languages {
@@ -266,6 +281,7 @@ func (s *Shell) menu() *fyne.MainMenu {
 		fyne.NewMenuItemSeparator(),
 		ui,
 		labels,
+		s.formatItem,
 	)
 	help := fyne.NewMenu(i18n.T("menu.help"),
 		&fyne.MenuItem{Label: i18n.T("menu.about"), Action: s.about},
