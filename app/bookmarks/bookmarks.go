@@ -183,7 +183,7 @@ func (f *Feature) panel() fyne.CanvasObject {
 		filedialog.Open(f.shell.Window(), []string{".json"}, f.Import, f.shell.ShowError)
 	})
 	exportButton := widget.NewButtonWithIcon(i18n.T("bookmarks.export"), theme.DocumentSaveIcon(), func() {
-		filedialog.Save(f.shell.Window(), "bookmarks.json", f.Export, f.shell.ShowError)
+		filedialog.Save(f.shell.Window(), bookmark.FileName, f.Export, f.shell.ShowError)
 	})
 	top := container.NewBorder(nil, nil, nil, add, f.name)
 	bottom := container.NewGridWithColumns(2, importButton, exportButton)

@@ -292,3 +292,24 @@ func Keys(lang string) []string {
 	slices.Sort(keys)
 	return keys
 }
+
+// styleKeyPrefix starts the keys of the style's texts.
+const styleKeyPrefix = "style:"
+
+// Style returns a text of the map's style (a layer's title, a legend
+// line, a note) in the current language. The style is data written in
+// English, so its texts are their own keys: the catalogue's "style:"
+// followed by the English text ("style:Protected areas"), kept in
+// translations/style/<lang>.json. A text without a translation shows in
+// English.
+func Style(text string) string {
+	if text == "" {
+		return ""
+	}
+	if t, ok := lookup(styleKeyPrefix + text); ok {
+		if t.plain != "" {
+			return t.plain
+		}
+	}
+	return text
+}

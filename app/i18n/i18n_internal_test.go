@@ -11,6 +11,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/ecoatlas/ecoatlas/assets"
+	"github.com/ecoatlas/ecoatlas/geo/style"
 	"github.com/ecoatlas/ecoatlas/seeds"
 )
 
@@ -119,6 +121,9 @@ func TestCatalogue_everyKeyUsedExists(t *testing.T) {
 			t.Errorf("%s: key %q is not in translations/en.json", where, key)
 		}
 	}
+	// The style's texts are checked against the style by
+	// TestCatalogue_styleTexts.
+	prefixesUsed = append(prefixesUsed, styleKeyPrefix)
 	for key := range english {
 		_, ok := used[key]
 		if !ok && !slices.ContainsFunc(prefixesUsed, func(p string) bool { return strings.HasPrefix(key, p) }) {
@@ -270,5 +275,53 @@ func TestCatalogue_aKeyInTwoFilesIsCaught(t *testing.T) {
 		if _, err := messagesOf(l); err != nil {
 			t.Error(err)
 		}
+	}
+}
+
+// TestCatalogue_styleTexts checks that every text of the embedded style
+// (titles, notes, legend lines) has its "style:" entry, and that no entry
+// is left over from a text the style no longer has.
+func TestCatalogue_styleTexts(t *testing.T) {
+	st, err := style.Parse(assets.DefaultStyle)
+	if err != nil {
+		t.Fatal(err)
+	}
+	texts := map[string]bool{}
+	for _, l := range st.Layers {
+		for _, s := range []string{l.Title, l.Note} {
+			texts[s] = true
+		}
+		for _, r := range l.Rules {
+			texts[r.Legend] = true
+		}
+		if l.Cluster != nil {
+			texts[l.Cluster.Legend] = true
+		}
+	}
+	delete(texts, "")
+	english := loaded()["en"]
+	for s := range texts {
+		if _, ok := english[styleKeyPrefix+s]; !ok {
+			t.Errorf("style text %q has no %q entry in translations/style/en.json", s, styleKeyPrefix+s)
+		}
+	}
+	for key := range english {
+		if s, ok := strings.CutPrefix(key, styleKeyPrefix); ok && !texts[s] {
+			t.Errorf("translations/style/en.json: %q is not a text of the style", key)
+		}
+	}
+}
+
+func TestStyle(t *testing.T) {
+	t.Cleanup(func() { SetLanguage("en") })
+	c := loaded()
+	c["ru"][styleKeyPrefix+"Test layer"] = text{plain: "Тестовый слой"}
+	t.Cleanup(func() { delete(c["ru"], styleKeyPrefix+"Test layer") })
+	SetLanguage("ru")
+	if got := Style("Test layer"); got != "Тестовый слой" {
+		t.Errorf("Style = %q in Russian", got)
+	}
+	if got := Style("Untranslated"); got != "Untranslated" {
+		t.Errorf("an untranslated text became %q, want itself", got)
 	}
 }

@@ -59,6 +59,7 @@ type Panel struct {
 	atlas  *atlas.Atlas
 	style  *style.Style
 	rows   map[string]*layerRow // by layer id
+	counts map[string]Counts    // by layer id
 	list   *fyne.Container
 	scroll *container.Scroll
 }
@@ -115,6 +116,30 @@ func (p *Panel) setStyle(st *style.Style) {
 		p.rows[l.ID] = newLayerRow(p, l, expanded)
 	}
 	p.arrange()
+}
+
+// Counts are the numbers beside a layer's legend lines: how many
+// features the map draws in the view under each of the layer's rules (by
+// rule index), and how many cluster symbols.
+type Counts struct {
+	Rules    []int
+	Clusters int
+}
+
+// SetCounts shows, beside the legend lines of each layer in counts (by
+// layer id), how many features each line stands for in the view; the
+// lines of layers not in counts (hidden, or not drawn at the view's
+// zoom) show none. A rule without a legend line is counted on the next
+// line of its layer, else on the last (see legendRules), so the numbers
+// of a layer's lines add up to the features it draws, and the cluster
+// line counts the cluster symbols.
+func (p *Panel) SetCounts(counts map[string]Counts) {
+	p.counts = counts
+	for _, r := range p.rows {
+		for _, c := range r.counts {
+			c.show(counts)
+		}
+	}
 }
 
 // kind returns the geometry kind of a layer's source, which decides how

@@ -3,6 +3,7 @@ package layerpanel
 import (
 	"context"
 	"image/color"
+	"slices"
 	"sync"
 	"testing"
 
@@ -243,3 +244,47 @@ func TestPanel_legendHasARowPerLegendRule(t *testing.T) {
 
 // near reports whether two colour components differ by at most 8.
 func near(a, b uint8) bool { return max(a, b)-min(a, b) <= 8 }
+
+// countTexts returns the counts a layer's row shows, line by line.
+func countTexts(p *Panel, id string) []string {
+	var texts []string
+	for _, c := range p.rows[id].counts {
+		texts = append(texts, c.label.Text)
+	}
+	return texts
+}
+
+func TestPanel_countsBesideTheLegendLines(t *testing.T) {
+	p, _ := newPanel(t)
+	// The tailings' rules: ring (uranium), uranium, ring (other, no
+	// line of its own), other; then the cluster line.
+	p.SetCounts(map[string]Counts{"tailings": {Rules: []int{2, 5, 3, 7}, Clusters: 4}})
+	if got, want := countTexts(p, "tailings"), []string{"2", "5", "10", "4"}; !slices.Equal(got, want) {
+		t.Errorf("the tailings' lines show %q, want %q: the ring variant counted on the line after it", got, want)
+	}
+	if got := countTexts(p, "pollution"); !slices.Equal(got, []string{"", "", "", ""}) {
+		t.Errorf("a layer without counts shows %q, want nothing", got)
+	}
+	// Counts stay on the lines when the rows are made again.
+	st := p.Style().Clone()
+	layerOf(t, st, "lakes").Hidden = true
+	p.SetStyle(st)
+	if got := countTexts(p, "tailings"); !slices.Equal(got, []string{"2", "5", "10", "4"}) {
+		t.Errorf("after a style change the tailings' lines show %q", got)
+	}
+	p.SetCounts(nil)
+	if got := countTexts(p, "tailings"); !slices.Equal(got, []string{"", "", "", ""}) {
+		t.Errorf("after the counts were cleared the lines show %q", got)
+	}
+}
+
+func TestLegendRules_linelessRulesCountOnTheNextLine(t *testing.T) {
+	l := &style.Layer{Rules: []style.Rule{{Legend: "a"}, {}, {Legend: "b"}, {}, {}}}
+	got := legendRules(l)
+	want := [][]int{{0}, nil, {1, 2, 3, 4}, nil, nil}
+	for i := range want {
+		if !slices.Equal(got[i], want[i]) {
+			t.Errorf("rule %d counts %v, want %v", i, got[i], want[i])
+		}
+	}
+}

@@ -1,6 +1,7 @@
 package layerpanel
 
 import (
+	"image/color"
 	"math"
 
 	"fyne.io/fyne/v2"
@@ -37,6 +38,36 @@ type layerRow struct {
 	details  *fyne.Container
 	box      *fyne.Container
 	expanded bool
+	counts   []*lineCount // the counts of its legend lines, its parts' included
+}
+
+// lineCount is the number beside a legend line: the features a layer
+// draws under some of its rules, or its cluster symbols.
+type lineCount struct {
+	layer   string
+	rules   []int // the indices of the rules the line counts
+	cluster bool  // the line counts the cluster symbols instead
+	label   *widget.Label
+}
+
+// show writes the line's number from a layer's counts, or nothing.
+func (c *lineCount) show(counts map[string]Counts) {
+	text := ""
+	if n, ok := counts[c.layer]; ok {
+		sum := 0
+		if c.cluster {
+			sum = n.Clusters
+		}
+		for _, i := range c.rules {
+			if i < len(n.Rules) {
+				sum += n.Rules[i]
+			}
+		}
+		text = i18n.Int(sum)
+	}
+	if c.label.Text != text {
+		c.label.SetText(text)
+	}
 }
 
 func newLayerRow(p *Panel, l *style.Layer, expanded bool) *layerRow {
@@ -49,7 +80,7 @@ func newLayerRow(p *Panel, l *style.Layer, expanded bool) *layerRow {
 		p.edit(id, func(l *style.Layer) { l.Hidden = !on })
 	}
 
-	r.title = widget.NewLabel(l.Title)
+	r.title = widget.NewLabel(i18n.Style(l.Title))
 	r.title.Wrapping = fyne.TextWrapWord
 
 	r.expand = widget.NewButtonWithIcon("", nil, func() {
@@ -76,12 +107,16 @@ func newLayerRow(p *Panel, l *style.Layer, expanded bool) *layerRow {
 	caption.SizeName = theme.SizeNameCaptionText
 
 	details := []fyne.CanvasObject{container.NewBorder(nil, nil, caption, r.percent, r.opacity)}
-	details = append(details, legend(l, p.kind(l))...)
-	for _, part := range p.style.Parts(l.ID) {
-		details = append(details, legend(part, p.kind(part))...)
+	for _, ll := range append([]*style.Layer{l}, p.style.Parts(l.ID)...) {
+		lines, counts := legend(ll, p.kind(ll))
+		details = append(details, lines...)
+		r.counts = append(r.counts, counts...)
+	}
+	for _, c := range r.counts {
+		c.show(p.counts)
 	}
 	if l.Note != "" {
-		details = append(details, note(l.Note))
+		details = append(details, note(i18n.Style(l.Note)))
 	}
 	r.details = container.NewVBox(details...)
 
@@ -89,7 +124,7 @@ func newLayerRow(p *Panel, l *style.Layer, expanded bool) *layerRow {
 		container.NewHBox(r.expand, r.check),
 		container.NewHBox(r.up, r.down),
 		r.title)
-	indent := canvas.NewRectangle(nil)
+	indent := canvas.NewRectangle(color.Transparent)
 	indent.SetMinSize(fyne.NewSize(theme.IconInlineSize()+theme.Padding(), 0))
 	r.setExpanded(expanded)
 	r.box = container.NewVBox(header, container.NewBorder(nil, nil, indent, nil, r.details))
@@ -107,30 +142,69 @@ func (r *layerRow) setExpanded(on bool) {
 	}
 }
 
-// legend returns one line per rule that has a legend text: the rule's
-// sample and its text.
-func legend(l *style.Layer, kind layer.GeometryKind) []fyne.CanvasObject {
+// legend returns one line per rule that has a legend text (the rule's
+// sample, its text and its count) and the lines' counts.
+func legend(l *style.Layer, kind layer.GeometryKind) ([]fyne.CanvasObject, []*lineCount) {
 	var lines []fyne.CanvasObject
-	for i := range l.Rules {
-		if rule := &l.Rules[i]; rule.Legend != "" {
-			lines = append(lines, legendLine(rule, kind))
+	var counts []*lineCount
+	for i, rules := range legendRules(l) {
+		if rules == nil {
+			continue
 		}
+		c := &lineCount{layer: l.ID, rules: rules, label: countLabel()}
+		lines = append(lines, legendLine(&l.Rules[i], kind, c.label))
+		counts = append(counts, c)
 	}
-	if c := l.Cluster; c != nil && c.Legend != "" {
-		lines = append(lines, legendLine(&style.Rule{Legend: c.Legend, Symbol: &c.Symbol}, layer.KindPoint))
+	if cl := l.Cluster; cl != nil && cl.Legend != "" {
+		c := &lineCount{layer: l.ID, cluster: true, label: countLabel()}
+		lines = append(lines, legendLine(&style.Rule{Legend: cl.Legend, Symbol: &cl.Symbol}, layer.KindPoint, c.label))
+		counts = append(counts, c)
 	}
-	return lines
+	return lines, counts
 }
 
-// legendLine returns a rule's legend line: its sample beside its text.
-func legendLine(rule *style.Rule, kind layer.GeometryKind) fyne.CanvasObject {
+// legendRules returns, by the index of each rule with a legend line, the
+// rules that line counts: its own, and those of the rules without a line
+// that precede it (the style writes a variant of a line, such as the same
+// symbol with a ring, just before it); rules without a line after the
+// last line count on the last. Rules without a line of their own are nil.
+func legendRules(l *style.Layer) [][]int {
+	out := make([][]int, len(l.Rules))
+	var waiting []int
+	last := -1
+	for i := range l.Rules {
+		if l.Rules[i].Legend == "" {
+			waiting = append(waiting, i)
+			continue
+		}
+		out[i] = append(waiting, i)
+		waiting, last = nil, i
+	}
+	if last >= 0 {
+		out[last] = append(out[last], waiting...)
+	}
+	return out
+}
+
+// countLabel returns the label of a legend line's count, empty until
+// counts come.
+func countLabel() *widget.Label {
+	l := widget.NewLabel("")
+	l.SizeName = theme.SizeNameCaptionText
+	l.Alignment = fyne.TextAlignTrailing
+	return l
+}
+
+// legendLine returns a rule's legend line: its sample beside its text,
+// and its count at the end.
+func legendLine(rule *style.Rule, kind layer.GeometryKind, count *widget.Label) fyne.CanvasObject {
 	sample := canvas.NewImageFromImage(render.Swatch(rule, kind, swatchWidth, swatchHeight, swatchScale))
 	sample.FillMode = canvas.ImageFillContain
 	sample.SetMinSize(fyne.NewSize(swatchWidth, swatchHeight))
-	text := widget.NewLabel(rule.Legend)
+	text := widget.NewLabel(i18n.Style(rule.Legend))
 	text.SizeName = theme.SizeNameCaptionText
 	text.Wrapping = fyne.TextWrapWord
-	return container.NewBorder(nil, nil, container.NewCenter(sample), nil, text)
+	return container.NewBorder(nil, nil, container.NewCenter(sample), count, text)
 }
 
 // note returns a layer's caveat in small italic text.

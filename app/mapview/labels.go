@@ -160,3 +160,27 @@ func deviceOrigin(vp viewport.Viewport) image.Point {
 		int(math.Round(c[1]*pixels-vp.Height*vp.Scale/2)),
 	)
 }
+
+// LabelBoxes returns the boxes, in device pixels of the frame of view vp,
+// that the labels the view has placed for vp's zoom, scale and size
+// occupy (their text and, for a labelled point, its symbol), as far
+// beyond the view's edges as they are placed; and whether the view has
+// placed labels for such a view yet. An overlay that sets marks of its
+// own, such as clause badges, keeps them off the map's labels with it.
+func (v *View) LabelBoxes(vp viewport.Viewport) ([]image.Rectangle, bool) {
+	done := v.labels.newest()
+	if done == nil || !done.frames(v.content.Load().scene(), vp) {
+		return nil, false
+	}
+	shift := done.origin.Sub(deviceOrigin(vp))
+	var boxes []image.Rectangle
+	for _, p := range done.placed {
+		for _, b := range p.Boxes {
+			boxes = append(boxes, b.Add(shift))
+		}
+		if !p.Symbol.Empty() {
+			boxes = append(boxes, p.Symbol.Add(shift))
+		}
+	}
+	return boxes, true
+}

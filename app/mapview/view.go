@@ -82,6 +82,8 @@ type View struct {
 	cacheBytes     int64 // the cache's budget
 	scheduler      *tile.Scheduler
 	workers        int // the scheduler's, 0 for synchronous rendering
+	immediate      bool
+	rendered       atomic.Uint64 // tiles rendered so far
 	refreshQueued  atomic.Bool
 	firstFrameDone bool
 	labels         *labeller
@@ -200,7 +202,7 @@ func New(at *atlas.Atlas, st *style.Style, opts ...Option) *View {
 		v.maxZoom = min(z, viewport.MaxZoom)
 	}
 	if o.immediate {
-		v.workers = 0
+		v.workers, v.immediate = 0, true
 	}
 	v.fit = &v.home
 	v.labels = &labeller{ready: v.requestRefresh, immediate: o.immediate}
@@ -222,6 +224,17 @@ func (v *View) CreateRenderer() fyne.WidgetRenderer {
 // MinSize returns the smallest useful size of a map.
 func (v *View) MinSize() fyne.Size { return fyne.NewSize(64, 64) }
 
+// Immediate reports whether the view renders synchronously
+// ([WithImmediateRendering]): in tests and headless captures. Features
+// that draw over the map or answer questions about it in the background
+// then work synchronously too, so that every picture is complete.
+func (v *View) Immediate() bool { return v.immediate }
+
+// TilesRendered returns how many tiles the view has rendered since it was
+// made: a selection, a highlight or a label language change must leave it
+// unchanged, which tests and diagnostics check.
+func (v *View) TilesRendered() uint64 { return v.rendered.Load() }
+
 // Close stops the background tile rendering; the view shows only cached
 // tiles afterwards.
 func (v *View) Close() { v.scheduler.Close() }
@@ -240,7 +253,10 @@ func (v *View) newCache(budget int64) {
 // keys, if it has less. A cache smaller than one view would evict the
 // view's own tiles while it renders them, for ever. The cache is replaced,
 // so its tiles are lost: this happens on the first frame on a large
-// screen, or when the window grows a lot, not while panning.
+// screen, or when the window grows a lot, not while panning. The old
+// scheduler is closed on a goroutine of its own: Close waits for the
+// renders under way, and a tile of one huge feature can take seconds,
+// which the UI goroutine must not wait for.
 func (v *View) growCache(keys []tile.Key) {
 	var need int64
 	for _, k := range keys {
@@ -250,7 +266,7 @@ func (v *View) growCache(keys []tile.Key) {
 	if need <= v.cacheBytes {
 		return
 	}
-	v.scheduler.Close()
+	go v.scheduler.Close()
 	v.newCache(need)
 }
 
@@ -412,6 +428,7 @@ func (v *View) renderTile(ctx context.Context, k tile.Key) (*image.RGBA, error) 
 	if sc == nil {
 		return nil, fmt.Errorf("%w: %v", errUnknownGeneration, k)
 	}
+	v.rendered.Add(1)
 	tv := k.Viewport()
 	img := image.NewRGBA(image.Rect(0, 0, tv.DeviceWidth(), tv.DeviceHeight()))
 	if err := render.Geometry(ctx, sc, tv, img); err != nil {

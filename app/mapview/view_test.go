@@ -6,6 +6,7 @@ import (
 	"image/color"
 	"image/draw"
 	"math"
+	"slices"
 	"sync"
 	"testing"
 	"time"
@@ -495,11 +496,19 @@ func TestView_overlaysDrawAboveTheMap(t *testing.T) {
 		r, g, b, a := c.RGBA()
 		return r == 0xffff && g == 0 && b == 0 && a == 0xffff
 	}
+	capture(win)
+	rendered := v.TilesRendered()
+	if rendered == 0 {
+		t.Fatal("no tile counted as rendered for the first frame")
+	}
 	v.SetOverlay("mark", mapview.OverlayFunc(func(dst *image.RGBA, vp viewport.Viewport) {
 		dst.SetRGBA(int(vp.Width*vp.Scale/2), int(vp.Height*vp.Scale/2), red)
 	}))
 	if got := capture(win).At(160, 100); !isRed(got) {
 		t.Errorf("the overlay's pixel is %v, want red", got)
+	}
+	if got := v.TilesRendered(); got != rendered {
+		t.Errorf("setting an overlay rendered %d tiles, want none", got-rendered)
 	}
 	v.SetOverlay("mark", nil)
 	if got := capture(win).At(160, 100); isRed(got) {
@@ -549,5 +558,42 @@ func TestView_animateToEndsAtTheView(t *testing.T) {
 	got := v.Viewport()
 	if !near(got.Center, to.Center, 1e-9) || got.Zoom != to.Zoom {
 		t.Errorf("the animation ended at %v z%v, want %v z%v", got.Center, got.Zoom, to.Center, to.Zoom)
+	}
+}
+
+// TestView_labelBoxes checks the boxes an overlay keeps its marks off:
+// switching the labels from English to Russian changes the frame inside
+// the boxes of the labels of either language and nowhere else; and a view
+// of another zoom has none until labels are placed for it.
+func TestView_labelBoxes(t *testing.T) {
+	v, win := newView(t, 320, 200)
+	english := capture(win)
+	vp := v.Viewport()
+	enBoxes, ok := v.LabelBoxes(vp)
+	if !ok || len(enBoxes) == 0 {
+		t.Fatalf("%d label boxes (placed %v) after a frame", len(enBoxes), ok)
+	}
+	v.SetLanguage("ru")
+	russian := capture(win)
+	ruBoxes, _ := v.LabelBoxes(vp)
+	boxes := append(enBoxes, ruBoxes...)
+	inside, outside := 0, 0
+	for y := range 200 {
+		for x := range 320 {
+			if english.At(x, y) == russian.At(x, y) {
+				continue
+			}
+			if slices.ContainsFunc(boxes, func(b image.Rectangle) bool { return image.Pt(x, y).In(b) }) {
+				inside++
+			} else {
+				outside++
+			}
+		}
+	}
+	if inside == 0 || outside > 0 {
+		t.Errorf("the labels' change shows at %d pixels inside their boxes and %d outside", inside, outside)
+	}
+	if _, ok := v.LabelBoxes(vp.ZoomAt(orb.Point{160, 100}, 1)); ok {
+		t.Error("label boxes for a zoom the view has not drawn")
 	}
 }

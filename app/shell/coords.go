@@ -17,7 +17,7 @@ var CoordinateFormats = []coord.Kind{coord.KindDecimal, coord.KindDMS, coord.Kin
 
 // coordinateFormatPreference is the preference that keeps the readout's
 // notation from one session to the next.
-const coordinateFormatPreference = "status.coordinates"
+const coordinateFormatPreference = "coordinateFormat"
 
 // CoordinateFormat returns the notation the status bar shows the
 // pointer's position in.

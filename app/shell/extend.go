@@ -8,6 +8,7 @@ import (
 	"fyne.io/fyne/v2/dialog"
 
 	"github.com/ecoatlas/ecoatlas/app/i18n"
+	"github.com/ecoatlas/ecoatlas/app/layerpanel"
 	"github.com/ecoatlas/ecoatlas/app/mapview"
 	"github.com/ecoatlas/ecoatlas/geo/atlas"
 	"github.com/ecoatlas/ecoatlas/geo/style"
@@ -180,6 +181,10 @@ func (s *Shell) styleChanged(st *style.Style) {
 	}
 }
 
+// Layers returns the layer panel, for features that show something
+// beside its layers (the legend counts).
+func (s *Shell) Layers() *layerpanel.Panel { return s.layers }
+
 // OnViewportChanged adds a function called on the UI goroutine after every
 // change of the map's view: pan, zoom, resize, each step of an animation.
 func (s *Shell) OnViewportChanged(f func(viewport.Viewport)) {
@@ -195,9 +200,22 @@ func (s *Shell) viewportChanged(vp viewport.Viewport) {
 	}
 }
 
+// LabelLanguage returns the language of the map's labels (a BCP 47 tag).
+func (s *Shell) LabelLanguage() string { return s.view.Language() }
+
+// SetLabelLanguage switches the language of the map's labels, as the
+// toolbar's chooser does.
+func (s *Shell) SetLabelLanguage(lang string) { s.setLanguage(lang) }
+
+// OnLabelLanguageChanged adds a function called with the new tag whenever
+// the language of the map's labels changes.
+func (s *Shell) OnLabelLanguageChanged(f func(string)) {
+	s.langListeners = append(s.langListeners, f)
+}
+
 // AddMapObject floats an object over the map, above the zoom buttons and
 // sized to the map: a container that places its own children (a hover
-// tip, an inset in a corner). Objects that take no input let clicks,
+// tip, a slider in a corner). Objects that take no input let clicks,
 // drags and hovering through to the map.
 func (s *Shell) AddMapObject(o fyne.CanvasObject) {
 	s.mapObjects.Add(o)

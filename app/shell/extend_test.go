@@ -6,6 +6,7 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/ecoatlas/ecoatlas/app/i18n"
@@ -145,35 +146,47 @@ func TestShell_interfaceLanguageRebuildsTheWindow(t *testing.T) {
 	}
 }
 
-func TestShell_viewListenersAndMapObjects(t *testing.T) {
-	t.Cleanup(func() { i18n.SetLanguage("en") })
-	f := &listeningFeature{}
-	s, w := newShell(t, shell.WithFeatures(f))
+func TestShell_viewAndLabelLanguageListeners(t *testing.T) {
+	s, _ := newShell(t)
+	var views []viewport.Viewport
+	var langs []string
+	s.OnViewportChanged(func(vp viewport.Viewport) { views = append(views, vp) })
+	s.OnLabelLanguageChanged(func(lang string) { langs = append(langs, lang) })
+
 	s.Map().SetViewport(viewport.New(orb.Point{60, 45}, 6, 0, 0, 1))
-	if n := len(f.views); n == 0 || f.views[n-1].Center != (orb.Point{60, 45}) {
-		t.Errorf("the view listener heard %v, last the view set", f.views)
+	if len(views) != 1 || views[0].Zoom != 6 {
+		t.Errorf("the view listener heard %v, want one view at zoom 6", views)
 	}
-	if len(find(w.Content(), func(l *widget.Label) bool { return l == f.inset })) != 1 {
-		t.Error("the object floating over the map is not in the window")
-	}
-
-	// Installed again, the feature listens once, not twice.
-	s.SetInterfaceLanguage("ru")
-	f.views = nil
-	s.Map().SetViewport(viewport.New(orb.Point{61, 45}, 6, 0, 0, 1))
-	if len(f.views) != 1 || f.views[0].Center != (orb.Point{61, 45}) {
-		t.Errorf("after a language switch the listener heard %v for one change, want it once", f.views)
+	s.SetLabelLanguage("ru")
+	s.SetLabelLanguage("ru")
+	if !slices.Equal(langs, []string{"ru"}) || s.LabelLanguage() != "ru" || s.Map().Language() != "ru" {
+		t.Errorf("after switching to ru twice the listener heard %v and the map's labels are in %q", langs, s.Map().Language())
 	}
 }
 
-// listeningFeature listens to the view and floats a label over the map.
-type listeningFeature struct {
-	views []viewport.Viewport
-	inset *widget.Label
+func TestShell_objectsFloatOverTheMap(t *testing.T) {
+	s, w := newShell(t)
+	tip := widget.NewLabel("Lake Balkhash")
+	s.AddMapObject(container.NewWithoutLayout(tip))
+	if len(find(w.Content(), func(l *widget.Label) bool { return l == tip })) != 1 {
+		t.Fatal("the floating object is not in the window")
+	}
+	// It lets clicks through to the map's tool.
+	tool := &countingTool{}
+	s.SetDefaultTool(tool)
+	tip.Move(fyne.NewPos(100, 100))
+	tip.Resize(tip.MinSize())
+	mapAt := fyne.CurrentApp().Driver().AbsolutePositionForObject(s.Map())
+	test.TapCanvas(w.Canvas(), mapAt.Add(fyne.NewPos(110, 105)))
+	if tool.taps != 1 {
+		t.Errorf("a click on the floating label reached the map's tool %d times, want 1", tool.taps)
+	}
 }
 
-func (f *listeningFeature) Install(s *shell.Shell) {
-	s.OnViewportChanged(func(vp viewport.Viewport) { f.views = append(f.views, vp) })
-	f.inset = widget.NewLabel("inset")
-	s.AddMapObject(container.NewWithoutLayout(f.inset))
+// countingTool counts the clicks it gets.
+type countingTool struct {
+	nopTool
+	taps int
 }
+
+func (c *countingTool) Tapped(viewport.Viewport, orb.Point) { c.taps++ }

@@ -81,8 +81,9 @@ type Shell struct {
 	mainMenu       *fyne.MainMenu
 	styleListeners []func(*style.Style)
 	viewListeners  []func(viewport.Viewport)
+	langListeners  []func(string)
 	defaultTool    mapview.Tool
-	mapObjects     *fyne.Container // the map and what floats over it
+	mapObjects     *fyne.Container // the objects floating over the map
 
 	coordinates     coord.Kind     // the notation of the pointer readout
 	formatItem      *fyne.MenuItem // View > Coordinates
@@ -130,11 +131,8 @@ func New(a fyne.App, w fyne.Window, at *atlas.Atlas, st *style.Style, opts ...Op
 
 // build makes the window's content, menu and shortcuts around the map
 // view, in the current interface language, and installs the features.
-// The listeners features added in their last Install are dropped first:
-// each Install adds its own again.
 func (s *Shell) build(st *style.Style) {
 	w := s.window
-	s.styleListeners, s.viewListeners, s.formatListeners = nil, nil, nil
 	s.about = func() { newAbout(w, s.app.Metadata().Version).Show() }
 	s.status = newStatusBar(s.coordinates, s.about, s.SetCoordinateFormat)
 	s.view.OnViewportChanged = s.viewportChanged
@@ -204,8 +202,11 @@ func (s *Shell) Places() []Place { return s.places }
 // Map returns the map view.
 func (s *Shell) Map() *mapview.View { return s.view }
 
-// Close stops the map's background rendering.
-func (s *Shell) Close() { s.view.Close() }
+// Close stops the map's background rendering and the timer of a notice.
+func (s *Shell) Close() {
+	s.status.stop()
+	s.view.Close()
+}
 
 // mapArea returns the map with the zoom buttons over its top-right corner.
 func (s *Shell) mapArea() fyne.CanvasObject {
@@ -324,13 +325,19 @@ func (s *Shell) toggleLayers() {
 	s.split.Refresh()
 }
 
-// setLanguage switches the map's label language and shows it in the
-// chooser.
+// setLanguage switches the map's label language, shows it in the
+// chooser and tells the listeners.
 func (s *Shell) setLanguage(lang string) {
+	changed := lang != s.view.Language()
 	s.view.SetLanguage(lang)
 	for _, l := range i18n.Languages {
 		if l.Tag == lang && s.language.Selected != l.Name {
 			s.language.SetSelected(l.Name)
+		}
+	}
+	if changed {
+		for _, f := range s.langListeners {
+			f(lang)
 		}
 	}
 }

@@ -139,7 +139,7 @@ func TestShell_cursorCoordinates(t *testing.T) {
 	if len(heard) != 3 {
 		t.Errorf("the listener heard %v, want three changes", heard)
 	}
-	if got := fyne.CurrentApp().Preferences().String("status.coordinates"); got != string(coord.KindMGRS) {
+	if got := fyne.CurrentApp().Preferences().String("coordinateFormat"); got != string(coord.KindMGRS) {
 		t.Errorf("the notation kept for the next session is %q, want mgrs", got)
 	}
 

@@ -30,6 +30,7 @@ type statusBar struct {
 	message     *widget.Label // a notice, shown in place of the credits
 	shown       int           // notices shown so far, so that only the last one's timer hides it
 	last        orb.Point     // the position shown, lon/lat
+	hide        *time.Timer   // the last notice's timer, stopped when the window goes
 	content     fyne.CanvasObject
 }
 
@@ -110,7 +111,8 @@ func (s *statusBar) notify(message string) {
 	s.attribution.Hide()
 	s.shown++
 	shown := s.shown
-	time.AfterFunc(noticeTime, func() {
+	s.stop()
+	s.hide = time.AfterFunc(noticeTime, func() {
 		fyne.Do(func() {
 			if s.shown == shown {
 				s.message.Hide()
@@ -118,6 +120,13 @@ func (s *statusBar) notify(message string) {
 			}
 		})
 	})
+}
+
+// stop stops the timer of the notice shown, which then stays.
+func (s *statusBar) stop() {
+	if s.hide != nil {
+		s.hide.Stop()
+	}
 }
 
 // noticeTime is how long a notice stays in the status bar.

@@ -1,14 +1,11 @@
 package main
 
 import (
-	"bufio"
 	"cmp"
 	"context"
 	"flag"
 	"fmt"
 	"io"
-	"os"
-	"path/filepath"
 	"slices"
 	"strings"
 
@@ -70,7 +67,7 @@ func beltsCommand(ctx context.Context, args []string, stdout io.Writer) error {
 	if err != nil {
 		return err
 	}
-	if err := writeFile(out, func(w io.Writer) error { return encode.GeoJSON(w, belt.Features(belts)) }); err != nil {
+	if err := writeFile(ctx, out, func(w io.Writer) error { return encode.GeoJSON(w, belt.Features(belts)) }); err != nil {
 		return err
 	}
 	total := 0.0
@@ -136,26 +133,14 @@ func embeddedCities(ctx context.Context, countries string) ([]belt.City, error) 
 	}), nil
 }
 
-// writeFile writes a file through write next to its destination and
-// renames it into place, so a failed run never leaves half a file where a
-// good one was.
-func writeFile(path string, write func(io.Writer) error) error {
-	tmp, err := os.CreateTemp(filepath.Dir(path), ".atlas-*"+filepath.Ext(path))
+// writeFile writes a file through write, as every output of the command
+// is written (see output): in full or not at all, with the permissions
+// of a new file or of the file it replaces.
+func writeFile(ctx context.Context, path string, write func(io.Writer) error) error {
+	out, err := createOutput(path)
 	if err != nil {
 		return err
 	}
-	defer os.Remove(tmp.Name())
-	w := bufio.NewWriterSize(tmp, 1<<20)
-	if err := write(w); err != nil {
-		tmp.Close()
-		return fmt.Errorf("%s: %w", path, err)
-	}
-	if err := w.Flush(); err != nil {
-		tmp.Close()
-		return fmt.Errorf("%s: %w", path, err)
-	}
-	if err := tmp.Close(); err != nil {
-		return fmt.Errorf("%s: %w", path, err)
-	}
-	return os.Rename(tmp.Name(), path)
+	defer out.discard()
+	return out.write(ctx, write)
 }

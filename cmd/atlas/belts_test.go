@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"math"
 	"os/exec"
 	"path/filepath"
@@ -52,7 +53,7 @@ func TestBelts_gdalReadsTheSameCountAndAreas(t *testing.T) {
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, stderr)
 	}
-	v, err := decode.File(out)
+	v, err := decode.File(context.Background(), out, decode.Limits{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -96,7 +97,7 @@ func TestBelts_options(t *testing.T) {
 		if code != 0 {
 			t.Fatalf("belts %v: exit %d: %s", args, code, stderr)
 		}
-		v, err := decode.File(out)
+		v, err := decode.File(context.Background(), out, decode.Limits{})
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -8,7 +8,6 @@ import (
 	"image"
 	"io"
 	"maps"
-	"path/filepath"
 	"runtime"
 	"slices"
 	"strings"
@@ -16,7 +15,6 @@ import (
 
 	"github.com/ecoatlas/ecoatlas/geo/atlas"
 	"github.com/ecoatlas/ecoatlas/geo/clausemap"
-	"github.com/ecoatlas/ecoatlas/geo/decode"
 	"github.com/ecoatlas/ecoatlas/geo/render"
 	"github.com/ecoatlas/ecoatlas/geo/viewport"
 	"github.com/ecoatlas/ecoatlas/seeds"
@@ -157,6 +155,11 @@ func renderClause(ctx context.Context, o options, stdout io.Writer) error {
 	if !ok {
 		return usagef("--clause %d: the declaration's clauses are numbered 1 to %d", o.clause, len(links.Clauses))
 	}
+	out, format, err := createImage(o.out)
+	if err != nil {
+		return err
+	}
+	defer out.discard()
 	st, fsys, err := loadStyle(o.stylePath)
 	if err != nil {
 		return err
@@ -184,12 +187,8 @@ func renderClause(ctx context.Context, o options, stdout io.Writer) error {
 		return err
 	}
 	a.Style = st
-	for _, path := range o.adds {
-		v, err := decode.File(path)
-		if err != nil {
-			return err
-		}
-		a.AddVector(strings.TrimSuffix(filepath.Base(path), filepath.Ext(path)), path, v)
+	if err := addFiles(ctx, a, o); err != nil {
+		return err
 	}
 	m, err := clausemap.New(a, d, links)
 	if err != nil {
@@ -238,7 +237,7 @@ func renderClause(ctx context.Context, o options, stdout io.Writer) error {
 		clausemap.Compose(img, overlay)
 	}
 	rendered := time.Now()
-	if err := writePNG(o.out, img); err != nil {
+	if err := out.writeImage(ctx, format, img); err != nil {
 		return err
 	}
 	done := time.Now()

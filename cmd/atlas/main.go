@@ -1,11 +1,11 @@
 // Command atlas renders Ecoatlas maps without a window, with exactly the
 // engine and style of the desktop app,
 //
-//	atlas render --out map.png [--size 1600x1000] [--scale 1|2]
+//	atlas render --out map.png|map.jpg [--size 1600x1000] [--scale 1|2]
 //	             [--bbox minlon,minlat,maxlon,maxlat | --center lon,lat --zoom z]
 //	             [--layers name,...|none] [--style file.json] [--add file.geojson ...]
 //	             [--tiles file.mbtiles|file.pmtiles ... [--tiles-below id] [--tiles-opacity 0..1]]
-//	             [--lang en|ru|kk|ky|tg|tk|uz] [--clause N] [--timings]
+//	             [--lang en|ru|kk|ky|tg|tk|uz] [--clause N] [--limit name=value ...] [--timings]
 //	atlas tiles info FILE
 //	atlas tiles fetch --bbox minlon,minlat,maxlon,maxlat --zoom MIN-MAX --url TEMPLATE --out FILE.mbtiles
 //	             [--subdomains a,b,c] [--name TEXT] [--attribution TEXT] [--max-tiles N]
@@ -13,6 +13,7 @@
 //	atlas clauses [--json]
 //	atlas belts --out belts.geojson [--min-pop N] [--km K] [--density D]
 //	            [--countries KAZ,KGZ,TJK,TKM,UZB|all]
+//	atlas help [render]
 //
 // "render --clause N" highlights what clause N of the declaration speaks
 // of, veils the rest and sets its badges, fitted to its places unless a
@@ -26,22 +27,23 @@
 //	atlas within --layer id (--basin NAME | --near id --km K) [--lang L] [--json]
 //	atlas compare [NAME] [--lang L] [--json]
 //
-// It exits with 0 on success, 2 on bad arguments and 1 when reading data
-// or writing the image fails, printing one line that says why. "tiles
-// fetch" is the only command that uses the network; it exits with 1 when a
-// tile could not be had (the others are kept, and running it again fetches
-// only what is missing).
+// It exits with 0 on success, 1 when reading data or writing the output
+// fails, 2 on bad arguments, 3 when it crashes (a bug) and 128+N when
+// signal N stops it, printing one line that says why. "tiles fetch" is
+// the only command that uses the network; it exits with 1 when a tile
+// could not be had (the others are kept, and running it again fetches only
+// what is missing).
 package main
 
-import (
-	"context"
-	"os"
-	"os/signal"
-)
+import "os"
 
 func main() {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
-	code := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
-	stop()
+	if os.Getenv(workerEnv) == "" {
+		os.Exit(supervise(os.Args[1:], os.Stderr))
+	}
+	code := work(os.Args[1:])
+	if code == exitUsage {
+		code = workerUsage
+	}
 	os.Exit(code)
 }

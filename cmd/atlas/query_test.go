@@ -214,8 +214,8 @@ func TestQueryCommands_badArguments(t *testing.T) {
 			t.Errorf("atlas %s: exit %d, stdout %q, stderr %q; want exit 2 and one line saying why", strings.Join(args, " "), code, stdout, stderr)
 		}
 	}
-	code, _, stderr := atlasRun(t, "--help")
-	if code != exitOK || !strings.Contains(stderr, "atlas find TEXT") || !strings.Contains(stderr, "atlas within --layer") {
-		t.Errorf("atlas --help: exit %d, %q", code, stderr)
+	code, stdout, _ := atlasRun(t, "--help")
+	if code != exitOK || !strings.Contains(stdout, "atlas find TEXT") || !strings.Contains(stdout, "atlas within --layer") {
+		t.Errorf("atlas --help: exit %d, %q", code, stdout)
 	}
 }

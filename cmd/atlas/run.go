@@ -1,18 +1,16 @@
 package main
 
 import (
-	"bufio"
 	"context"
 	"errors"
 	"flag"
 	"fmt"
-	"image"
-	"image/png"
 	"io"
 	"io/fs"
 	"maps"
-	"os"
+	"math"
 	"path/filepath"
+	"runtime"
 	"runtime/debug"
 	"slices"
 	"strconv"
@@ -31,8 +29,12 @@ import (
 // Exit codes.
 const (
 	exitOK      = 0
-	exitFailure = 1
-	exitUsage   = 2
+	exitFailure = 1 // reading data or writing the output failed
+	exitUsage   = 2 // the command line is wrong
+	exitCrash   = 3 // a bug: the program crashed
+	// exitInterrupted is the code of a run stopped by a signal; main
+	// makes it 128 plus the signal's number, as shells do.
+	exitInterrupted = 130
 )
 
 // usageError marks an error in the command line, as opposed to one in
@@ -50,7 +52,46 @@ const usage = `usage: atlas render --out map.png [--size WxH] [--scale 1|2]
                     [--lang en|ru|kk|ky|tg|tk|uz] [--clause N] [--timings]
        atlas clauses [--json]
        atlas belts --out belts.geojson [--min-pop N] [--km K] [--density D] [--countries codes|all]
+       atlas help render
 ` + tilesUsage + queryUsage
+
+const renderUsage = `usage: atlas render --out FILE [options]
+
+Draws the map, with the engine and style of the desktop app, into an image.
+
+Options:
+  --out FILE           the image to write: .png, or .jpg/.jpeg for JPEG (required);
+                       an existing file is replaced once the new image is complete,
+                       keeping its permissions; only regular files are written
+  --size WxH           image size in logical pixels, each side 1..16384 (default 1600x1000)
+  --scale 1|2          device pixels per logical pixel (default 1)
+  --bbox W,S,E,N       the lon/lat box to fit in the image, centred
+  --center LON,LAT     the centre of the view, with --zoom
+  --zoom Z             Web Mercator zoom, may be fractional, with --center (2..18)
+  --layers ID,...      the embedded layers to draw, or "none" for none
+  --style FILE         a style JSON file instead of the default style
+  --add FILE           a GeoJSON file to draw on top in a plain style (repeatable)
+  --tiles FILE         an MBTiles or PMTiles package to draw as a layer (repeatable)
+  --tiles-below ID     the layer the packages go under (default: on top)
+  --tiles-opacity X    the opacity of the packages, 0..1 (default 1)
+  --lang TAG           the language of the labels, as the style has them:
+                       en (default), ru, kk, ky, tg, tk or uz
+  --clause N           highlight clause N of the declaration, fitted to its places
+  --limit NAME=VALUE   change a limit on what one file of --add may hold (repeatable):
+                       feature-size (default 256MiB), string-size (16MiB),
+                       depth (512) or vertices (16000000)
+  --timings            print a TIMING line with load, render and encode seconds
+
+Without --bbox or --center, the view is the five Central Asian states (or
+the tile packages, or the clause's places).
+
+Exit codes: 0 done, 1 reading data or writing the image failed, 2 bad arguments,
+3 internal error (a bug), 128+N stopped by signal N (130 for Ctrl-C).
+`
+
+// maxImageBytes is the largest image, in bytes of pixels, the command
+// draws: 16384×16384 at scale 1, enough for a poster at 300 dpi.
+const maxImageBytes = 1 << 30
 
 // commands are atlas's subcommands by name, each given the arguments
 // after its name.
@@ -66,30 +107,54 @@ var commands = map[string]func(ctx context.Context, args []string, stdout io.Wri
 
 // run is the whole program; main only wires it to the process.
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
-	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
+	if len(args) == 0 {
 		fmt.Fprint(stderr, usage)
-		if len(args) == 0 {
-			return exitUsage
-		}
-		return exitOK
+		return exitUsage
 	}
-	if args[0] == "tiles" {
+	switch args[0] {
+	case "-h", "-help", "--help":
+		fmt.Fprint(stdout, usage)
+		return exitOK
+	case "help":
+		return help(args[1:], stdout, stderr)
+	case "tiles":
 		return tilesMain(ctx, args[1:], stdout, stderr)
 	}
 	command, ok := commands[args[0]]
 	if !ok {
-		fmt.Fprintf(stderr, "atlas: unknown command %q (the commands are %s and tiles)\n", args[0], strings.Join(slices.Sorted(maps.Keys(commands)), ", "))
+		fmt.Fprintf(stderr, "atlas: unknown command %q (the commands are %s and tiles; see atlas help)\n", args[0], strings.Join(slices.Sorted(maps.Keys(commands)), ", "))
 		return exitUsage
 	}
 	err := command(ctx, args[1:], stdout)
-	if err == nil {
+	switch {
+	case err == nil:
 		return exitOK
+	case errors.Is(err, flag.ErrHelp):
+		return help(args[:1], stdout, stderr)
+	case ctx.Err() != nil:
+		fmt.Fprintf(stderr, "atlas: %v\n", context.Cause(ctx))
+		return exitInterrupted
 	}
 	fmt.Fprintf(stderr, "atlas: %v\n", err)
 	if errors.As(err, new(usageError)) {
 		return exitUsage
 	}
 	return exitFailure
+}
+
+// help prints the help of a command: every option of render, the
+// synopsis of the others.
+func help(args []string, stdout, stderr io.Writer) int {
+	switch {
+	case len(args) == 1 && args[0] == "render":
+		fmt.Fprint(stdout, renderUsage)
+	case len(args) == 0 || len(args) == 1 && (commands[args[0]] != nil || args[0] == "tiles"):
+		fmt.Fprint(stdout, usage)
+	default:
+		fmt.Fprintf(stderr, "atlas: no help for %q; see atlas help\n", strings.Join(args, " "))
+		return exitUsage
+	}
+	return exitOK
 }
 
 // options are the parsed flags of "atlas render".
@@ -106,6 +171,7 @@ type options struct {
 	stylePath string
 	adds      []string
 	lang      string
+	limits    decode.Limits
 	timings   bool
 	tiles     tileFlags
 	clause    int
@@ -117,6 +183,18 @@ type multiFlag []string
 func (m *multiFlag) String() string     { return strings.Join(*m, ",") }
 func (m *multiFlag) Set(v string) error { *m = append(*m, v); return nil }
 
+// limitsFlag sets decode limits, one NAME=VALUE at a time.
+type limitsFlag struct{ limits *decode.Limits }
+
+func (l limitsFlag) String() string {
+	if l.limits == nil {
+		return ""
+	}
+	return l.limits.String()
+}
+
+func (l limitsFlag) Set(v string) error { return l.limits.Set(v) }
+
 func parseOptions(args []string) (options, error) {
 	fl := flag.NewFlagSet("atlas render", flag.ContinueOnError)
 	fl.SetOutput(io.Discard)
@@ -126,7 +204,7 @@ func parseOptions(args []string) (options, error) {
 		adds                             multiFlag
 		scale                            float64
 	)
-	fl.StringVar(&o.out, "out", "", "output PNG file")
+	fl.StringVar(&o.out, "out", "", "output PNG or JPEG file")
 	fl.StringVar(&size, "size", "1600x1000", "image size in logical pixels, WIDTHxHEIGHT")
 	fl.Float64Var(&scale, "scale", 1, "device pixels per logical pixel (1 or 2)")
 	fl.StringVar(&bbox, "bbox", "", "lon/lat box to fit: minlon,minlat,maxlon,maxlat")
@@ -137,17 +215,21 @@ func parseOptions(args []string) (options, error) {
 	fl.Var(&adds, "add", "GeoJSON file to draw on top (repeatable)")
 	fl.StringVar(&lang, "lang", "en", "label language: a tag the style has names for (en, ru, kk, ky, tg, tk, uz)")
 	fl.BoolVar(&o.timings, "timings", false, "print a TIMING line with load, render and encode seconds")
+	fl.Var(limitsFlag{&o.limits}, "limit", "a limit on input files, NAME=VALUE (repeatable)")
 	o.tiles.register(fl)
 	fl.IntVar(&o.clause, "clause", 0, "declaration clause to highlight, with its badges, fitted to its places")
 	if err := fl.Parse(args); err != nil {
-		return o, usageError{err.Error()}
+		if errors.Is(err, flag.ErrHelp) {
+			return o, err
+		}
+		return o, usageError{strings.TrimPrefix(err.Error(), "decode: ") + " (see atlas help render)"}
 	}
 	if fl.NArg() > 0 {
 		return o, usagef("unexpected argument %q", fl.Arg(0))
 	}
 	fl.Visit(func(f *flag.Flag) { o.zoomSet = o.zoomSet || f.Name == "zoom" })
 	if o.out == "" {
-		return o, usagef("--out is required")
+		return o, usagef("--out is required (see atlas help render)")
 	}
 	w, h, err := parseSize(size)
 	if err != nil {
@@ -158,6 +240,10 @@ func parseOptions(args []string) (options, error) {
 		return o, usagef("--scale must be 1 or 2, not %v", scale)
 	}
 	o.scale = scale
+	if bytes := 4 * (w * scale) * (h * scale); bytes > maxImageBytes {
+		return o, usagef("--size %s at --scale %v is an image of %.0fx%.0f pixels, %s; the largest is %s",
+			size, scale, w*scale, h*scale, formatBytes(bytes), formatBytes(maxImageBytes))
+	}
 	if bbox != "" {
 		v, err := parseFloats("--bbox", bbox, 4)
 		if err != nil {
@@ -167,6 +253,9 @@ func parseOptions(args []string) (options, error) {
 			return o, usagef("--bbox %s: want minlon,minlat,maxlon,maxlat with min < max, lon in -180..180 and lat in -85..85", bbox)
 		}
 		o.bbox = &orb.Bound{Min: orb.Point{v[0], v[1]}, Max: orb.Point{v[2], v[3]}}
+		if err := checkFit(*o.bbox, o.width, o.height); err != nil {
+			return o, err
+		}
 	}
 	if center != "" {
 		v, err := parseFloats("--center", center, 2)
@@ -183,8 +272,8 @@ func parseOptions(args []string) (options, error) {
 		return o, usagef("give either --bbox or --center with --zoom, not both")
 	case (o.center != nil) != o.zoomSet:
 		return o, usagef("--center and --zoom go together")
-	case o.zoomSet && (o.zoom < viewport.MinZoom || o.zoom > viewport.MaxZoom):
-		return o, usagef("--zoom %v is outside %v..%v", o.zoom, viewport.MinZoom, viewport.MaxZoom)
+	case o.zoomSet && !(o.zoom >= viewport.MinZoom && o.zoom <= viewport.MaxZoom):
+		return o, usagef("--zoom %v is not a zoom in %v..%v", o.zoom, viewport.MinZoom, viewport.MaxZoom)
 	}
 	if layers != "" {
 		o.layers = strings.Split(layers, ",")
@@ -204,6 +293,7 @@ func parseSize(s string) (float64, float64, error) {
 	return float64(w), float64(h), nil
 }
 
+// parseFloats parses n comma-separated finite numbers.
 func parseFloats(name, s string, n int) ([]float64, error) {
 	parts := strings.Split(s, ",")
 	if len(parts) != n {
@@ -212,12 +302,45 @@ func parseFloats(name, s string, n int) ([]float64, error) {
 	out := make([]float64, n)
 	for i, p := range parts {
 		f, err := strconv.ParseFloat(strings.TrimSpace(p), 64)
-		if err != nil {
+		if err != nil || math.IsNaN(f) || math.IsInf(f, 0) {
 			return nil, usagef("%s: %q is not a number", name, p)
 		}
 		out[i] = f
 	}
 	return out, nil
+}
+
+// formatBytes formats a size in bytes in the largest binary unit under it.
+func formatBytes(n float64) string {
+	for _, u := range []struct {
+		name string
+		size float64
+	}{{"GiB", 1 << 30}, {"MiB", 1 << 20}, {"KiB", 1 << 10}} {
+		if n >= u.size {
+			return strconv.FormatFloat(n/u.size, 'f', 1, 64) + " " + u.name
+		}
+	}
+	return strconv.FormatFloat(n, 'f', 0, 64) + " bytes"
+}
+
+// checkFit reports a box that an image of width × height logical pixels
+// could only show at a zoom outside the allowed range: Fit would clamp the
+// zoom and show something else than was asked for.
+func checkFit(b orb.Bound, width, height float64) error {
+	vp := viewport.New(b.Center(), 5, width, height, 1).Fit(b, 0)
+	p, q := vp.ToPixel(b.Min), vp.ToPixel(b.Max)
+	bw, bh := math.Abs(q[0]-p[0]), math.Abs(q[1]-p[1])
+	fits := math.Abs(bw-width) < 0.5 && bh < height+0.5 || math.Abs(bh-height) < 0.5 && bw < width+0.5
+	if fits || bw == 0 || bh == 0 {
+		return nil
+	}
+	need := vp.Zoom + math.Log2(math.Min(width/bw, height/bh))
+	what := "a smaller box or a larger --size"
+	if need > viewport.MaxZoom {
+		what = "a larger box or a smaller --size"
+	}
+	return usagef("--bbox %v,%v,%v,%v: fitting it in %.0fx%.0f pixels takes zoom %.1f, outside %v..%v; give %s",
+		b.Min[0], b.Min[1], b.Max[0], b.Max[1], width, height, need, viewport.MinZoom, viewport.MaxZoom, what)
 }
 
 func renderCommand(ctx context.Context, args []string, stdout io.Writer) error {
@@ -228,9 +351,13 @@ func renderCommand(ctx context.Context, args []string, stdout io.Writer) error {
 	if o.clause != 0 {
 		return renderClause(ctx, o, stdout)
 	}
-	// Loading makes many short-lived objects and keeps most of them; a
-	// lazier collector saves a good share of the load time of big files.
-	debug.SetGCPercent(400)
+	// The output is opened first, so that a missing folder or a path
+	// that is not a file is reported before minutes of work.
+	out, format, err := createImage(o.out)
+	if err != nil {
+		return err
+	}
+	defer out.discard()
 
 	start := time.Now()
 	st, fsys, err := loadStyle(o.stylePath)
@@ -254,13 +381,8 @@ func renderCommand(ctx context.Context, args []string, stdout io.Writer) error {
 	}
 	defer a.Close()
 	a.Style = st
-	for _, path := range o.adds {
-		v, err := decode.File(path)
-		if err != nil {
-			return err
-		}
-		name := strings.TrimSuffix(filepath.Base(path), filepath.Ext(path))
-		a.AddVector(name, path, v)
+	if err := addFiles(ctx, a, o); err != nil {
+		return err
 	}
 	packages, err := o.tiles.add(ctx, a)
 	if err != nil {
@@ -279,13 +401,17 @@ func renderCommand(ctx context.Context, args []string, stdout io.Writer) error {
 	default:
 		vp = vp.Fit(atlas.Region, 0)
 	}
+	limitMemory(vp)
 	img, err := render.Frame(ctx, a.Scene(a.Style, o.lang), vp)
 	if err != nil {
 		return err
 	}
 	rendered := time.Now()
 
-	if err := writePNG(o.out, img); err != nil {
+	// What the image was drawn from is garbage now: give it back before
+	// the encoder asks for more.
+	debug.FreeOSMemory()
+	if err := out.writeImage(ctx, format, img); err != nil {
 		return err
 	}
 	done := time.Now()
@@ -296,6 +422,39 @@ func renderCommand(ctx context.Context, args []string, stdout io.Writer) error {
 	return o.tiles.err()
 }
 
+// limitMemory has the collector keep memory, once the data is loaded,
+// just above what it takes and what drawing it needs: the image, and one
+// band of projected geometry at a time (see render.GeometryParallel).
+// Left to itself, it would let the garbage of drawing pile up to as much
+// again as the loaded data. Collecting more often costs little: most of
+// the loaded data is coordinates, which hold no pointers to follow.
+func limitMemory(vp viewport.Viewport) {
+	var ms runtime.MemStats
+	runtime.ReadMemStats(&ms)
+	inUse := int64(ms.Sys - ms.HeapReleased)
+	image := 4 * int64(vp.DeviceWidth()) * int64(vp.DeviceHeight())
+	debug.SetMemoryLimit(inUse + image + max(32<<20, inUse*15/100))
+	debug.SetGCPercent(20)
+}
+
+// addFiles decodes the files of --add and adds them to the map.
+func addFiles(ctx context.Context, a *atlas.Atlas, o options) error {
+	for _, path := range o.adds {
+		v, err := decode.File(ctx, path, o.limits)
+		if err != nil {
+			if le, ok := errors.AsType[*decode.LimitError](err); ok {
+				return fmt.Errorf("%w; change it with --limit %s=VALUE", err, le.Name)
+			}
+			return err
+		}
+		a.AddVector(strings.TrimSuffix(filepath.Base(path), filepath.Ext(path)), path, v)
+	}
+	return nil
+}
+
+// maxStyleBytes is the largest style file read.
+const maxStyleBytes = 16 << 20
+
 // loadStyle returns the style to draw and the file system its source
 // paths are relative to: the embedded assets for the default style; for a
 // style file, its own folder with the embedded assets behind it, so a
@@ -305,7 +464,7 @@ func loadStyle(path string) (*style.Style, fs.FS, error) {
 		st, err := style.Parse(assets.DefaultStyle)
 		return st, assets.Data(), err
 	}
-	data, err := os.ReadFile(path)
+	data, err := readRegular(path, maxStyleBytes)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -313,7 +472,36 @@ func loadStyle(path string) (*style.Style, fs.FS, error) {
 	if err != nil {
 		return nil, nil, fmt.Errorf("%s: %w", path, err)
 	}
-	return st, overlayFS{os.DirFS(filepath.Dir(path)), assets.Data()}, nil
+	return st, overlayFS{regularFS(filepath.Dir(path)), assets.Data()}, nil
+}
+
+// readRegular reads a regular file of at most limit bytes.
+func readRegular(path string, limit int64) ([]byte, error) {
+	f, size, err := decode.OpenRegular(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	if size > limit {
+		return nil, fmt.Errorf("%s: %s is more than the %s a style file may have", path, formatBytes(float64(size)), formatBytes(float64(limit)))
+	}
+	return io.ReadAll(io.LimitReader(f, limit))
+}
+
+// regularFS is a folder of which only regular files can be opened, so
+// that a style naming a FIFO or a device as a source cannot hang or flood
+// the command.
+type regularFS string
+
+func (dir regularFS) Open(name string) (fs.File, error) {
+	if !fs.ValidPath(name) {
+		return nil, &fs.PathError{Op: "open", Path: name, Err: fs.ErrInvalid}
+	}
+	f, _, err := decode.OpenRegular(filepath.Join(string(dir), filepath.FromSlash(name)))
+	if err != nil {
+		return nil, err
+	}
+	return f, nil
 }
 
 // overlayFS reads a file from the first file system that has it.
@@ -368,29 +556,4 @@ func usedSources(st *style.Style) *style.Style {
 		}
 	}
 	return c
-}
-
-// writePNG encodes the image next to its destination and renames it into
-// place, so a failed or interrupted run never leaves a truncated PNG where
-// a good one was.
-func writePNG(path string, img *image.RGBA) error {
-	tmp, err := os.CreateTemp(filepath.Dir(path), ".atlas-*.png")
-	if err != nil {
-		return err
-	}
-	defer os.Remove(tmp.Name())
-	w := bufio.NewWriterSize(tmp, 1<<20)
-	enc := png.Encoder{CompressionLevel: png.BestSpeed}
-	if err := enc.Encode(w, img); err != nil {
-		tmp.Close()
-		return fmt.Errorf("%s: %w", path, err)
-	}
-	if err := w.Flush(); err != nil {
-		tmp.Close()
-		return fmt.Errorf("%s: %w", path, err)
-	}
-	if err := tmp.Close(); err != nil {
-		return fmt.Errorf("%s: %w", path, err)
-	}
-	return os.Rename(tmp.Name(), path)
 }

@@ -4,13 +4,17 @@
 //
 // Usage:
 //
-//	ecoatlas [--lang TAG] [--size WxH] [--timings] [--smoke-seconds N]
+//	ecoatlas [--lang TAG] [--size WxH] [--workspace DIR] [--timings] [--smoke-seconds N]
 //
 // --lang sets the language of the map labels (the toolbar switches it
-// later); --size the window's starting size in logical pixels (1400x900). --timings prints, once, the time from process start to the
-// first map frame made of rendered tiles and the time loading the data
-// took. --smoke-seconds quits the app N seconds after that first frame,
-// for smoke tests under Xvfb.
+// later); --size the window's starting size in logical pixels (1400x900).
+// --workspace is the directory where the app keeps the workspace it
+// reopens (the view, layers, filter, selection and label language; by
+// default the user config directory's "ecoatlas"). --timings prints,
+// once, the time from process start to the first map frame made of
+// rendered tiles and the time loading the data took. --smoke-seconds
+// quits the app N seconds after that first frame, for smoke tests under
+// Xvfb.
 package main
 
 import (
@@ -32,10 +36,18 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/app"
 
+	"github.com/ecoatlas/ecoatlas/app/compare"
+	"github.com/ecoatlas/ecoatlas/app/declaration"
+	"github.com/ecoatlas/ecoatlas/app/filter"
 	"github.com/ecoatlas/ecoatlas/app/i18n"
+	"github.com/ecoatlas/ecoatlas/app/identify"
+	"github.com/ecoatlas/ecoatlas/app/search"
 	"github.com/ecoatlas/ecoatlas/app/shell"
+	"github.com/ecoatlas/ecoatlas/app/spatial"
+	"github.com/ecoatlas/ecoatlas/app/workspace"
 	"github.com/ecoatlas/ecoatlas/assets"
 	"github.com/ecoatlas/ecoatlas/geo/atlas"
+	"github.com/ecoatlas/ecoatlas/geo/query"
 )
 
 // start is the earliest time the program can take: package variables are
@@ -76,6 +88,7 @@ func run(args []string, stdout, stderr io.Writer) error {
 	smoke := flags.Float64("smoke-seconds", 0, "quit `N` seconds after the first map frame (0: run until closed)")
 	lang := flags.String("lang", "en", "map label `language`: en, ru, kk, ky, tg, tk or uz")
 	size := flags.String("size", "1400x900", "window `size` in logical pixels, WIDTHxHEIGHT")
+	wsDir := flags.String("workspace", "", "the `directory` of the workspace the app reopens (default: the user config directory's ecoatlas)")
 	if err := flags.Parse(args); err != nil {
 		return err
 	}
@@ -98,6 +111,19 @@ func run(args []string, stdout, stderr io.Writer) error {
 		return fmt.Errorf("--lang %q: the map has labels in en and %s", *lang, strings.Join(slices.Sorted(maps.Keys(at.Style.Languages)), ", "))
 	}
 	go at.BuildIndexes()
+	dict, err := query.ParseDictionary(assets.Dictionary)
+	if err != nil {
+		return fmt.Errorf("the embedded data dictionary: %w", err)
+	}
+	engine, err := query.New(at, dict)
+	if err != nil {
+		return fmt.Errorf("the embedded map's questions: %w", err)
+	}
+	if *wsDir == "" {
+		if *wsDir, err = workspace.Dir(); err != nil {
+			return fmt.Errorf("%w; give --workspace DIR", err)
+		}
+	}
 
 	icon := fyne.NewStaticResource("icon.png", assets.Icon)
 	a := app.NewWithID(appID)
@@ -109,8 +135,27 @@ func run(args []string, stdout, stderr io.Writer) error {
 	w := a.NewWindow("") // the shell sets the title
 	w.SetIcon(icon)
 	w.Resize(fyne.NewSize(width, height))
-	s := shell.New(a, w, at, at.Style.Clone(), shell.WithLanguage(*lang))
+	ident := identify.New(engine)
+	filters := filter.New(engine)
+	ws := workspace.New(*wsDir, filters, ident)
+	if err := ws.Problem(); err != nil {
+		fmt.Fprintln(stderr, "ecoatlas:", err)
+	}
+	s := shell.New(a, w, at, at.Style.Clone(), shell.WithLanguage(*lang), shell.WithFeatures(
+		ident,
+		filters,
+		search.New(engine, ident, filters),
+		spatial.New(engine, ident),
+		compare.New(engine, "aral"),
+		declaration.New(declaration.WithIdentify(ident)),
+		ws, // last: it restores the others' state
+	))
 	defer s.Close()
+	flags.Visit(func(f *flag.Flag) {
+		if f.Name == "lang" { // said now, it wins over the workspace's
+			s.SetLabelLanguage(*lang)
+		}
+	})
 	s.Map().OnFirstFrame = func() {
 		if *timings {
 			fmt.Fprintf(stdout, "first-frame: %.3fs\nload: %.3fs\n", time.Since(start).Seconds(), loadTime.Seconds())
@@ -121,5 +166,8 @@ func run(args []string, stdout, stderr io.Writer) error {
 	}
 	w.SetMaster()
 	w.ShowAndRun()
+	if err := ws.Save(); err != nil {
+		return fmt.Errorf("saving the workspace: %w", err)
+	}
 	return nil
 }

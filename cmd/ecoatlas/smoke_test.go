@@ -37,7 +37,7 @@ func TestSmoke(t *testing.T) {
 
 	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
 	defer cancel()
-	app := exec.CommandContext(ctx, bin, "--timings", "--smoke-seconds", "4")
+	app := exec.CommandContext(ctx, bin, "--timings", "--smoke-seconds", "4", "--workspace", filepath.Join(dir, "workspace"))
 	// The locale a bare machine has, which Fyne cannot parse: the app must
 	// settle it before Fyne logs an error about it.
 	app.Env = append(os.Environ(), "DISPLAY="+display, "LANG=C.UTF-8", "LC_ALL=", "FYNE_SCALE=1")

@@ -85,7 +85,7 @@ func TestAddVector_uniqueIDsOnTop(t *testing.T) {
 	if n := len(a.Style.Layers); n != 2 || a.Style.Layers[1].ID != second {
 		t.Fatalf("layers %+v: the newest file must be drawn on top", a.Style.Layers)
 	}
-	if c := a.Style.Layers[0].Rules[0].Stroke.Color; c != (style.Color{R: 0xc0, G: 0x39, B: 0x2b, A: 0xff}) {
-		t.Errorf("a line file got stroke %v, want the plain red line", c)
+	if c, want := a.Style.Layers[0].Rules[0].Stroke.Color, style.PlainLines("l", "l", "l").Rules[0].Stroke.Color; c != want {
+		t.Errorf("a line file got stroke %v, want the plain line's %v", c, want)
 	}
 }

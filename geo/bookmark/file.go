@@ -168,6 +168,10 @@ func Save(path string, l List) error {
 	return nil
 }
 
+// FileName is the name of the file of bookmarks the app keeps, and the
+// name it offers for an export.
+const FileName = "bookmarks.json"
+
 // DefaultPath returns where the app keeps the user's bookmarks: the file
 // bookmarks.json in the ecoatlas folder of the user's configuration
 // directory (~/.config/ecoatlas on Linux).
@@ -176,5 +180,5 @@ func DefaultPath() (string, error) {
 	if err != nil {
 		return "", err
 	}
-	return filepath.Join(dir, "ecoatlas", "bookmarks.json"), nil
+	return filepath.Join(dir, "ecoatlas", FileName), nil
 }

@@ -10,14 +10,16 @@
 //   - which clauses concern a feature the user identified ([Map.ClausesAt]);
 //   - where the numbered clause badges (§4, §14) go in a view, once per
 //     place and without overlaps ([Map.Badges]);
-//   - the highlight overlay of a selection for a view: the rest of the map
-//     veiled, the selection's features drawn in their own style over it with
-//     an outline, and the badges ([Map.Overlay]), to compose above the
-//     rendered map without rendering it again;
+//   - the highlight of a selection in a view: its features marked as the
+//     map draws them there ([Map.Marks]), for the app's one highlight look
+//     (render.DrawHighlight: an outline, the rest of the map dimmed), and
+//     the overlay of that highlight with the badges ([Map.Overlay]), to
+//     compose above the rendered map without rendering it again;
 //   - a search index whose clauses are also found by the names of their
 //     places, in every language the data has ([Map.Index]).
 //
-// A Map is immutable after [New] and safe for concurrent use.
+// A Map is immutable after [New] and safe for concurrent use; it keeps the
+// sources it needs, so that the app may add layers to the atlas meanwhile.
 package clausemap
 
 import (
@@ -109,7 +111,11 @@ type Map struct {
 	atlas  *atlas.Atlas
 	decl   seeds.Declaration
 	links  seeds.Links
+	style  *style.Style // the atlas's style at New
 	layers map[string]*style.Layer
+	// vectors holds the loaded features of each vector source of the
+	// style, by source id, as they were at New.
+	vectors map[string]*layer.Vector
 	// places holds each clause's resolved places, by clause number.
 	places map[int][]Place
 }
@@ -121,10 +127,13 @@ type Map struct {
 // failure is returned, wrapping [ErrUnresolved] and naming the clause and
 // the link.
 func New(a *atlas.Atlas, d seeds.Declaration, links seeds.Links) (*Map, error) {
-	m := &Map{atlas: a, decl: d, links: links, layers: map[string]*style.Layer{}, places: map[int][]Place{}}
+	m := &Map{atlas: a, decl: d, links: links, style: a.Style, layers: map[string]*style.Layer{}, vectors: map[string]*layer.Vector{}, places: map[int][]Place{}}
 	for i := range a.Style.Layers {
 		l := &a.Style.Layers[i]
 		m.layers[l.ID] = l
+		if src := a.Sources[l.Source]; src != nil && src.Vector != nil {
+			m.vectors[l.Source] = src.Vector
+		}
 	}
 	for _, c := range links.Clauses {
 		for _, id := range c.Layers {
@@ -156,11 +165,11 @@ func (m *Map) vector(layerID string) (*layer.Vector, error) {
 	if !ok {
 		return nil, fmt.Errorf("the style has no layer %q", layerID)
 	}
-	src := m.atlas.Sources[l.Source]
-	if src == nil || src.Vector == nil {
+	v := m.vectors[l.Source]
+	if v == nil {
 		return nil, fmt.Errorf("layer %q: its source %q is not loaded as vector data", layerID, l.Source)
 	}
-	return src.Vector, nil
+	return v, nil
 }
 
 // resolve finds the feature of a link.
@@ -261,7 +270,7 @@ func (m *Map) Step(st seeds.Step) (Selection, error) {
 // that runs on into China does not pull the view away from the region.
 func (m *Map) extent(s Selection) orb.Bound {
 	b := m.rawExtent(s)
-	if home := m.atlas.Style.Home; home != nil && b.Intersects(home.Bound()) {
+	if home := m.style.Home; home != nil && b.Intersects(home.Bound()) {
 		h := home.Bound()
 		b = orb.Bound{
 			Min: orb.Point{max(b.Min[0], h.Min[0]), max(b.Min[1], h.Min[1])},
@@ -314,11 +323,11 @@ func (m *Map) ClausesAt(layerID, featureID string) []int {
 	if !ok {
 		return nil
 	}
-	src := m.atlas.Sources[l.Source]
-	if src == nil || src.Vector == nil {
+	v := m.vectors[l.Source]
+	if v == nil {
 		return nil
 	}
-	f, ok := src.Vector.Lookup(featureID)
+	f, ok := v.Lookup(featureID)
 	if !ok {
 		return nil
 	}
@@ -341,7 +350,7 @@ func (m *Map) ClausesAt(layerID, featureID string) []int {
 // Name returns a place's name in a language (a BCP 47 tag such as "ru"),
 // following the style's fallback chain for it to the plain "name".
 func (m *Map) Name(p Place, lang string) string {
-	for _, tag := range m.atlas.Style.NameChain(lang) {
+	for _, tag := range m.style.NameChain(lang) {
 		if s := p.Feature.Properties.String("name_" + tag); s != "" {
 			return s
 		}

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"image"
+	"image/color"
 	"slices"
 	"strings"
 	"sync"
@@ -12,6 +13,7 @@ import (
 
 	"github.com/ecoatlas/ecoatlas/geo/atlas"
 	"github.com/ecoatlas/ecoatlas/geo/clausemap"
+	"github.com/ecoatlas/ecoatlas/geo/render"
 	"github.com/ecoatlas/ecoatlas/geo/viewport"
 	"github.com/ecoatlas/ecoatlas/seeds"
 	"github.com/paulmach/orb"
@@ -336,29 +338,33 @@ func TestBadges_avoidReservedBoxesWhereTheyCan(t *testing.T) {
 }
 
 // TestOverlay_drawsOnlyWhatItHighlights checks the overlay's pixels:
-// veiled far from the clause's places, the places' own colours and the
-// outline near them.
+// dimmed far from the clause's places, tinted inside them and outlined
+// along their shores.
 func TestOverlay_drawsOnlyWhatItHighlights(t *testing.T) {
 	m := embedded(t)
 	s, _ := m.Clause(5)
 	vp := regionView(1)
-	overlay, badges, err := m.Overlay(context.Background(), vp, s, clausemap.DefaultLook, nil)
+	look := clausemap.DefaultLook
+	overlay, badges, err := m.Overlay(context.Background(), vp, s, look, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
-	at := func(p orb.Point) (r, g, b, a uint8) {
+	at := func(p orb.Point) color.RGBA {
 		q := vp.ToPixel(p)
-		c := overlay.RGBAAt(int(q[0]), int(q[1]))
-		return c.R, c.G, c.B, c.A
+		return overlay.RGBAAt(int(q[0]), int(q[1]))
 	}
-	// Lake Issyk-Kul's water is drawn opaque in the lake colour.
-	if r, g, b, a := at(orb.Point{77.0, 42.45}); a != 0xff || !(b > 200 && int(b) > int(r)+30) {
-		t.Errorf("Issyk-Kul in the overlay: %d %d %d %d, want opaque water", r, g, b, a)
+	// Lake Issyk-Kul is not dimmed, only tinted by the highlight's fill
+	// (that of the lake over that of its basin).
+	if c := at(orb.Point{76.6, 42.35}); c.A < look.Highlight.Fill.A || c.A >= 2*look.Highlight.Fill.A || c.R < c.B+20 {
+		t.Errorf("Issyk-Kul in the overlay: %v, want the highlight's yellow fill, once or twice", c)
 	}
-	// The Caspian is not a place of clause 5: only the veil covers it.
-	look := clausemap.DefaultLook
-	if _, _, _, a := at(orb.Point{51, 42}); a != look.Veil.A {
-		t.Errorf("Caspian in the overlay: alpha %d, want the veil's %d", a, look.Veil.A)
+	// The Caspian is not a place of clause 5: it is dimmed.
+	if c := at(orb.Point{51, 42}); c.A != look.Highlight.Dim.A {
+		t.Errorf("Caspian in the overlay: alpha %d, want the dimming's %d", c.A, look.Highlight.Dim.A)
+	}
+	// The lake's outline: opaque highlight pixels near its shore.
+	if n := outlinePixels(overlay, vp, orb.Point{77.3, 42.45}, 60, look.Highlight.Line); n < 100 {
+		t.Errorf("%d outline pixels around Issyk-Kul, want its outline", n)
 	}
 	texts := map[string]bool{}
 	for _, b := range badges {
@@ -372,6 +378,84 @@ func TestOverlay_drawsOnlyWhatItHighlights(t *testing.T) {
 	cancel()
 	if _, _, err := m.Overlay(ctx, vp, s, look, nil); !errors.Is(err, context.Canceled) {
 		t.Errorf("cancelled Overlay: %v", err)
+	}
+}
+
+// outlinePixels counts the pixels of img within r logical pixels of a
+// lon/lat point that are the opaque colour line.
+func outlinePixels(img *image.RGBA, vp viewport.Viewport, at orb.Point, r int, line color.NRGBA) int {
+	c := vp.ToPixel(at)
+	n := 0
+	for y := int(c[1]) - r; y <= int(c[1])+r; y++ {
+		for x := int(c[0]) - r; x <= int(c[0])+r; x++ {
+			if p := img.RGBAAt(x, y); p.A == 0xff && p.R == line.R && p.G == line.G && p.B == line.B {
+				n++
+			}
+		}
+	}
+	return n
+}
+
+// TestMarks_asTheMapDrawsThem checks the marks of clause 14 (every
+// tailings site and pollution source): over the region, where the map
+// groups nearby sites, each group is marked once, as its cluster symbol;
+// zoomed in, where it draws every site, each site is marked on its own.
+// Sites up to 32 pixels beyond the view's edges, whose symbols reach in,
+// count.
+func TestMarks_asTheMapDrawsThem(t *testing.T) {
+	m := embedded(t)
+	s, _ := m.Clause(14)
+	a, _ := loadAtlas()
+	drawn := func(vp viewport.Viewport) (singles, clusters int, radius float64) {
+		for _, id := range s.Whole {
+			l, _ := a.Style.Layer(id)
+			reach := vp.WithSize(vp.Width+64, vp.Height+64).Bound()
+			f, c, err := render.Drawn(context.Background(), &render.Layer{Style: l, Features: a.Sources[l.Source].Vector}, reach, vp.Zoom)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, f := range f {
+				if l.Filter.Match(&f.Properties) {
+					singles++
+				}
+			}
+			clusters += len(c)
+			if len(c) > 0 {
+				radius = l.Cluster.Symbol.Size.Eval(vp.Zoom, nil) / 2
+			}
+		}
+		return singles, clusters, radius
+	}
+	for _, tt := range []struct {
+		name string
+		vp   viewport.Viewport
+	}{
+		{"region", regionView(1)},
+		{"Fergana valley at zoom 9", viewport.New(orb.Point{72.2, 41.0}, 9, 1200, 800, 1)},
+	} {
+		marks, err := m.Marks(context.Background(), tt.vp, s)
+		if err != nil {
+			t.Fatal(err)
+		}
+		singles, clusters, radius := drawn(tt.vp)
+		if len(marks) != singles+clusters || singles == 0 {
+			t.Errorf("%s: %d marks for %d sites drawn alone and %d clusters", tt.name, len(marks), singles, clusters)
+		}
+		big := 0
+		for _, mk := range marks {
+			if _, ok := mk.Geometry.(orb.Point); !ok || mk.Radius <= 0 {
+				t.Errorf("%s: mark %v of radius %v, want a point with its symbol's radius", tt.name, mk.Geometry, mk.Radius)
+			}
+			if mk.Radius >= radius && radius > 0 {
+				big++
+			}
+		}
+		if tt.name == "region" && (clusters == 0 || big < clusters) {
+			t.Errorf("%s: %d clusters, %d marks as large as a cluster's symbol (%v)", tt.name, clusters, big, radius)
+		}
+		if tt.name != "region" && clusters != 0 {
+			t.Errorf("%s: %d clusters at zoom 9", tt.name, clusters)
+		}
 	}
 }
 

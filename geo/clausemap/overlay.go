@@ -27,16 +27,10 @@ import (
 
 // Look is how a selection shows over the map. Lengths are logical pixels.
 type Look struct {
-	// Veil is laid over the whole map so that the selection stands out.
-	Veil color.NRGBA
-	// Outline is drawn around the selection's areas and lines, Width
-	// wide, under their own style, so that a rim of it shows outside.
-	Outline color.NRGBA
-	Width   float64
-	// Ring is the colour of the disc under each selected point symbol,
-	// RingSize across.
-	Ring     color.NRGBA
-	RingSize float64
+	// Highlight marks the selection's features and, with its Dim, veils
+	// the rest of the map: the look of every highlight of the app (see
+	// render.DrawHighlight). The zero style draws badges alone.
+	Highlight render.HighlightStyle
 	// Badge is the fill of the clause badges; BadgeText the colour and
 	// BadgeSize the size of their text.
 	Badge     color.NRGBA
@@ -47,13 +41,12 @@ type Look struct {
 	Merge float64
 }
 
-// DefaultLook is the look of the app and the CLI: a light veil, a
-// vermilion rim and dark teal badges.
+// DefaultLook is the look of the app and the CLI: the features outlined
+// as the answers to a question are (render.AnswerHighlight), the rest
+// dimmed, and dark teal badges.
 var DefaultLook = Look{
-	Veil:    color.NRGBA{0xfa, 0xf9, 0xf6, 0xb4},
-	Outline: color.NRGBA{0xe4, 0x57, 0x2e, 0xff}, Width: 5,
-	Ring: color.NRGBA{0xe4, 0x57, 0x2e, 0xc0}, RingSize: 17,
-	Badge: color.NRGBA{0x0f, 0x4c, 0x5c, 0xf0}, BadgeText: color.NRGBA{0xff, 0xff, 0xff, 0xff}, BadgeSize: 11,
+	Highlight: render.AnswerHighlight,
+	Badge:     color.NRGBA{0x0f, 0x4c, 0x5c, 0xf0}, BadgeText: color.NRGBA{0xff, 0xff, 0xff, 0xff}, BadgeSize: 11,
 	Merge: 22,
 }
 
@@ -262,23 +255,114 @@ func roundedBox(p *raster.Path, box image.Rectangle, r float64) {
 }
 
 // Overlay draws a selection's highlight for a view, to compose over the
-// map drawn for the same view (see [Compose]): the veil over everything,
-// the selection's features in their own layers' style above it (whole
-// layers in full, places one by one) with the outline and point discs
-// beneath them, and the badges (see [Badges]; labels are the boxes of
-// the map's labels, which badges avoid where they can). Layers that draw
-// no geometry of their own (label-only layers) are not drawn; their
-// places still get badges. It costs what the selection draws, not what
-// the map does; ctx cancels it.
+// map drawn for the same view (see [Compose]): the selection's features
+// marked ([Map.Marks]) in look.Highlight, which dims the rest of the map,
+// and the badges (see [Badges]; labels are the boxes of the map's labels,
+// which badges avoid where they can). It costs what the selection marks,
+// not what the map draws; ctx cancels it.
 func (m *Map) Overlay(ctx context.Context, vp viewport.Viewport, s Selection, look Look, labels []image.Rectangle) (*image.RGBA, []Badge, error) {
 	img := image.NewRGBA(image.Rect(0, 0, vp.DeviceWidth(), vp.DeviceHeight()))
-	sc := m.highlightScene(s, look)
-	if err := render.GeometryParallel(ctx, sc, vp, img, runtime.GOMAXPROCS(0)); err != nil {
-		return nil, nil, err
+	if look.Highlight != (render.HighlightStyle{}) {
+		marks, err := m.Marks(ctx, vp, s)
+		if err != nil {
+			return nil, nil, err
+		}
+		if err := render.DrawHighlight(ctx, img, vp, marks, look.Highlight); err != nil {
+			return nil, nil, err
+		}
 	}
 	badges := Badges(vp, s, look, labels)
 	DrawBadges(img, badges, look)
 	return img, badges, nil
+}
+
+// markMargin is how far, in logical pixels, beyond a view's edge a
+// feature may lie and still be marked: its symbol and outline reach in.
+const markMargin = 32
+
+// Marks returns the highlight marks (see render.DrawHighlight) of a
+// selection in a view, as the map draws its features there: every
+// feature of its whole layers that the layer's filter keeps, and its
+// places, each once; a point with the radius of its symbol at the view's
+// zoom; and points that the map groups into a cluster there as the
+// cluster's symbol, once. Features far outside the view are left out.
+// ctx cancels it.
+func (m *Map) Marks(ctx context.Context, vp viewport.Viewport, s Selection) ([]render.Mark, error) {
+	margin := vp.WithSize(vp.Width+2*markMargin, vp.Height+2*markMargin).Bound()
+	var marks []render.Mark
+	for i := range m.style.Layers {
+		l := &m.style.Layers[i]
+		whole := slices.Contains(s.Whole, l.ID)
+		var chosen map[*layer.Feature]bool
+		for _, p := range s.Places {
+			if p.Ref.Layer == l.ID {
+				if chosen == nil {
+					chosen = map[*layer.Feature]bool{}
+				}
+				chosen[p.Feature] = true
+			}
+		}
+		if !whole && chosen == nil {
+			continue
+		}
+		v, err := m.vector(l.ID)
+		if err != nil {
+			continue
+		}
+		selected := func(f *layer.Feature) bool {
+			return chosen[f] || whole && l.Filter.Match(&f.Properties)
+		}
+		lm, err := layerMarks(ctx, l, v, margin, vp.Zoom, selected)
+		if err != nil {
+			return nil, err
+		}
+		marks = append(marks, lm...)
+	}
+	return marks, nil
+}
+
+// layerMarks returns the marks of a layer's selected features within a
+// bound at a zoom, grouped as the layer draws them there.
+func layerMarks(ctx context.Context, l *style.Layer, v *layer.Vector, b orb.Bound, zoom float64, selected func(*layer.Feature) bool) ([]render.Mark, error) {
+	singles, clusters, err := render.Drawn(ctx, &render.Layer{Style: l, Features: v}, b, zoom)
+	if err != nil {
+		return nil, err
+	}
+	var marks []render.Mark
+	for _, f := range singles {
+		if f.Geometry == nil || !selected(f) {
+			continue
+		}
+		mk := render.Mark{Geometry: f.Geometry}
+		if r := l.RuleFor(zoom, &f.Properties); r != nil && r.Symbol != nil {
+			mk.Radius = symbolRadius(r.Symbol, zoom, &f.Properties)
+		}
+		marks = append(marks, mk)
+	}
+	for _, c := range clusters {
+		if slices.ContainsFunc(c.Members, selected) {
+			marks = append(marks, render.Mark{Geometry: c.At, Radius: symbolRadius(&l.Cluster.Symbol, zoom, clusterCount(len(c.Members)))})
+		}
+	}
+	return marks, nil
+}
+
+// symbolRadius returns the radius, outline included, of a point symbol
+// for a feature at a zoom, in logical pixels.
+func symbolRadius(s *style.Symbol, zoom float64, attrs style.Attributes) float64 {
+	return (s.Size.Eval(zoom, attrs) + s.StrokeWidth.Eval(zoom, attrs)) / 2
+}
+
+// clusterCount is what a cluster's symbol reads its size from: the number
+// of its members, as the property style.ClusterCount.
+type clusterCount float64
+
+// Get returns the count for style.ClusterCount.
+func (c clusterCount) Get(key string) (any, bool) {
+	if key == style.ClusterCount {
+		return float64(c), true
+	}
+	return nil, false
 }
 
 // Compose draws an overlay over a frame of the same view (Porter-Duff
@@ -318,60 +402,6 @@ func composeRow(d, s []uint8) {
 			d[i+3] = uint8(a + (uint32(d[i+3])*k+0x7f)/0xff)
 		}
 	}
-}
-
-// highlightScene returns the scene of a selection: for each highlighted
-// layer, in the style's drawing order, an outline layer and the layer's
-// own style, both always visible and unclustered, bound to the whole
-// source for a whole layer or to the selected features otherwise; the
-// veil is the background.
-func (m *Map) highlightScene(s Selection, look Look) *render.Scene {
-	sc := &render.Scene{Background: look.Veil}
-	byLayer := map[string][]layer.Feature{}
-	for _, p := range s.Places {
-		byLayer[p.Ref.Layer] = append(byLayer[p.Ref.Layer], *p.Feature)
-	}
-	for i := range m.atlas.Style.Layers {
-		l := &m.atlas.Style.Layers[i]
-		if !drawsGeometry(l) {
-			continue
-		}
-		var features layer.FeatureSource
-		switch {
-		case slices.Contains(s.Whole, l.ID):
-			v, err := m.vector(l.ID)
-			if err != nil {
-				continue
-			}
-			features = v
-		case len(byLayer[l.ID]) > 0:
-			features = layer.NewVector(byLayer[l.ID])
-		default:
-			continue
-		}
-		outline := style.Layer{
-			ID: l.ID + "#outline", Source: l.Source, Filter: l.Filter, Opacity: 1, MaxZoom: 24,
-			Rules: []style.Rule{{
-				MaxZoom: 24,
-				Stroke:  &style.Stroke{Color: style.Color(look.Outline), Width: style.Const(look.Width)},
-				Symbol:  &style.Symbol{Shape: style.Circle, Size: style.Const(look.RingSize), Fill: style.Color(look.Ring)},
-			}},
-		}
-		own := *l
-		own.Hidden, own.MinZoom, own.MaxZoom, own.Cluster, own.Opacity = false, 0, 24, nil, 1
-		sc.Layers = append(sc.Layers,
-			render.Layer{Style: &outline, Features: features},
-			render.Layer{Style: &own, Features: features})
-	}
-	return sc
-}
-
-// drawsGeometry reports whether a layer draws fills, strokes or symbols,
-// rather than only labels.
-func drawsGeometry(l *style.Layer) bool {
-	return slices.ContainsFunc(l.Rules, func(r style.Rule) bool {
-		return !r.Fill.IsZero() || r.Stroke != nil || r.Symbol != nil
-	})
 }
 
 // String returns the badge's text and where it is, for tests and logs.

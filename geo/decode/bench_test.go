@@ -2,6 +2,7 @@ package decode_test
 
 import (
 	"bytes"
+	"context"
 	"fmt"
 	"math"
 	"math/rand/v2"
@@ -83,3 +84,24 @@ func benchmarkGeoJSON(b *testing.B, data []byte) {
 func BenchmarkGeoJSON_points(b *testing.B) { benchmarkGeoJSON(b, pointsCollection(120_000)) }
 
 func BenchmarkGeoJSON_polygons(b *testing.B) { benchmarkGeoJSON(b, polygonsCollection(5_000)) }
+
+func benchmarkGeoJSONReader(b *testing.B, data []byte) {
+	b.SetBytes(int64(len(data)))
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := decode.GeoJSONReader(context.Background(), bytes.NewReader(data), "bench.geojson", decode.Limits{}); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkGeoJSONReader_points reads the points from a reader, block by
+// block, as decode.File reads a file.
+func BenchmarkGeoJSONReader_points(b *testing.B) {
+	benchmarkGeoJSONReader(b, pointsCollection(120_000))
+}
+
+// BenchmarkGeoJSONReader_polygons reads the polygons from a reader.
+func BenchmarkGeoJSONReader_polygons(b *testing.B) {
+	benchmarkGeoJSONReader(b, polygonsCollection(5_000))
+}

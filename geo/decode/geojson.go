@@ -1,7 +1,7 @@
 package decode
 
 import (
-	"bytes"
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -12,98 +12,74 @@ import (
 	"github.com/ecoatlas/ecoatlas/geo/layer"
 )
 
-// GeoJSON decodes a GeoJSON text into a layer. Name is the file's name,
-// used in errors. The features' properties point into data, which must
-// not be modified afterwards.
+// GeoJSON decodes a GeoJSON text into a layer, within the default
+// limits. Name is the file's name, used in errors. The layer keeps no
+// reference to data.
 func GeoJSON(data []byte, name string) (*layer.Vector, error) {
-	features, f := readDocument(data)
-	if f != nil {
-		return nil, f.error(data, name)
+	return read(context.Background(), nil, data, name, Limits{}, defaultConfig(), 0)
+}
+
+// GeoJSONReader decodes the GeoJSON text that r yields into a layer,
+// reading it in blocks: memory beyond the layer stays within a few
+// megabytes and the largest feature. Name is used in errors. It stops,
+// returning an *Error wrapping the context's error, when ctx is done; a
+// Read that blocks delays that, which is why [File] reads regular files
+// only.
+func GeoJSONReader(ctx context.Context, r io.Reader, name string, lim Limits) (*layer.Vector, error) {
+	return read(ctx, r, nil, name, lim, defaultConfig(), 0)
+}
+
+// readDocument decodes a whole GeoJSON text, which for a FeatureCollection
+// whose features were split off holds an empty features array, and
+// returns its features and its type. locate turns offsets in data into
+// positions in the input.
+func readDocument(d *decoder, data []byte, locate func(int) position) ([]layer.Feature, string, *failure) {
+	fail := func(feature, offset int, err error) *failure {
+		return &failure{feature: feature, at: locate(errorOffset(err, offset)), err: err}
 	}
-	return layer.NewVector(features), nil
-}
-
-// GeoJSONReader reads all of r and decodes it with [GeoJSON].
-func GeoJSONReader(r io.Reader, name string) (*layer.Vector, error) {
-	data, err := io.ReadAll(r)
-	if err != nil {
-		return nil, fmt.Errorf("decode: read %s: %w", name, err)
-	}
-	return GeoJSON(data, name)
-}
-
-// failure is a fault found while decoding, before it is located by line
-// and column.
-type failure struct {
-	feature int // index of the feature, or -1
-	offset  int // where the fault was found, if err does not carry an offset
-	err     error
-}
-
-// error returns the fault as an *Error.
-func (f *failure) error(data []byte, name string) *Error {
-	offset := f.offset
-	if se, ok := errors.AsType[*jsonscan.SyntaxError](f.err); ok {
-		offset = se.Offset
-	} else if ke, ok := errors.AsType[*jsonscan.KindError](f.err); ok {
-		offset = ke.Offset
-	}
-	line, column := jsonscan.LineColumn(data, offset)
-	return &Error{File: name, Feature: f.feature, Line: line, Column: column, Err: f.err}
-}
-
-// byteOrderMark is the UTF-8 encoding of U+FEFF, which some Windows tools
-// put at the start of a text file and RFC 8259 lets a parser ignore.
-var byteOrderMark = []byte{0xEF, 0xBB, 0xBF}
-
-// readDocument decodes a whole GeoJSON text.
-func readDocument(data []byte) ([]layer.Feature, *failure) {
 	s := jsonscan.New(data)
-	if bytes.HasPrefix(data, byteOrderMark) {
-		s.Seek(len(byteOrderMark))
-	}
 	switch k := s.Kind(); k {
 	case jsonscan.Object:
 	case jsonscan.Invalid:
 		if s.End() == nil {
-			return nil, &failure{feature: -1, err: errors.New("the file is empty")}
+			return nil, "", &failure{feature: -1, at: locate(0), err: errors.New("the file is empty")}
 		}
-		return nil, &failure{feature: -1, err: s.Skip()}
+		return nil, "", fail(-1, 0, s.Skip())
 	default:
-		return nil, &failure{feature: -1, offset: s.Offset(), err: fmt.Errorf("want a GeoJSON object at the top level, found %s", k)}
+		return nil, "", fail(-1, s.Offset(), fmt.Errorf("want a GeoJSON object at the top level, found %s", k))
 	}
 	start := s.Offset()
 	typ, err := peekType(&s)
 	if err != nil {
-		return nil, &failure{feature: -1, offset: s.Offset(), err: err}
+		return nil, "", fail(-1, s.Offset(), err)
 	}
 	var features []layer.Feature
-	var d decoder
 	switch {
 	case typ == "FeatureCollection":
 		var f *failure
-		if features, f = readFeatureCollection(&s); f != nil {
-			return nil, f
+		if features, f = readFeatureCollection(d, &s, locate); f != nil {
+			return nil, typ, f
 		}
 	case typ == "Feature":
 		feature, err := d.readFeature(&s)
 		if err != nil {
-			return nil, &failure{feature: 0, offset: s.Offset(), err: err}
+			return nil, typ, fail(0, s.Offset(), err)
 		}
 		features = []layer.Feature{feature}
 	case geometryTypeOf([]byte(typ)) != noGeometry:
+		d.vertices = 0
 		g, err := d.readGeometry(&s, 0)
 		if err != nil {
-			return nil, &failure{feature: -1, offset: s.Offset(), err: err}
+			return nil, typ, fail(-1, s.Offset(), err)
 		}
 		features = []layer.Feature{{Geometry: g}}
 	default:
-		return nil, &failure{feature: -1, offset: start, err: fmt.Errorf("type %q is not a GeoJSON type", typ)}
+		return nil, typ, fail(-1, start, fmt.Errorf("type %q is not a GeoJSON type", typ))
 	}
 	if err := s.End(); err != nil {
-		return nil, &failure{feature: -1, err: err}
+		return nil, typ, fail(-1, s.Offset(), err)
 	}
-	return features, nil
+	return features, typ, nil
 }
 
 // peekType returns the "type" member of the object at the scanner,
@@ -133,55 +109,103 @@ func peekType(s *jsonscan.Scanner) (string, error) {
 	}
 }
 
-// readFeatureCollection decodes the FeatureCollection at the scanner.
-func readFeatureCollection(s *jsonscan.Scanner) ([]layer.Feature, *failure) {
-	if err := s.EnterObject(); err != nil {
-		return nil, &failure{feature: -1, err: err}
+// members tracks the members of an object that a decoder reads, to
+// refuse one given twice: which of two values counts is not defined.
+type members uint8
+
+// see records the member with bit bit, failing if it was seen before.
+func (m *members) see(bit members, name string) error {
+	if *m&bit != 0 {
+		return fmt.Errorf("duplicate %q member", name)
 	}
-	var features []layer.Feature
-	found := false
+	*m |= bit
+	return nil
+}
+
+// readFeatureCollection decodes the FeatureCollection at the scanner.
+func readFeatureCollection(d *decoder, s *jsonscan.Scanner, locate func(int) position) ([]layer.Feature, *failure) {
+	fail := func(feature, offset int, err error) *failure {
+		return &failure{feature: feature, at: locate(errorOffset(err, offset)), err: err}
+	}
+	if err := s.EnterObject(); err != nil {
+		return nil, fail(-1, s.Offset(), err)
+	}
+	var (
+		features []layer.Feature
+		seen     members
+	)
 	for {
 		key, ok, err := s.NextKey()
 		if err != nil {
-			return nil, &failure{feature: -1, err: err}
+			return nil, fail(-1, s.Offset(), err)
 		}
 		if !ok {
 			break
 		}
+		at := s.Offset()
 		switch string(key) {
-		case "features":
-			if s.Kind() != jsonscan.Array {
-				return nil, &failure{feature: -1, offset: s.Offset(), err: fmt.Errorf(`"features": %w`, want(s.EnterArray(), "an array"))}
+		case "type":
+			if err = seen.see(1, "type"); err == nil {
+				err = s.Skip()
 			}
-			var end int
+		case "features":
+			if err = seen.see(2, "features"); err != nil {
+				break
+			}
+			if s.Kind() != jsonscan.Array {
+				return nil, fail(-1, s.Offset(), fmt.Errorf(`"features": %w`, want(s.EnterArray(), "an array")))
+			}
 			var f *failure
-			if features, end, f = readFeatures(s.Data(), s.Offset()); f != nil {
+			if features, f = readFeatures(d, s, locate); f != nil {
 				return nil, f
 			}
-			s.Seek(end)
-			found = true
 		case "crs":
-			err = readCRS(s)
+			if err = seen.see(4, "crs"); err == nil {
+				err = readCRS(s)
+			}
 		default:
 			err = s.Skip()
 		}
 		if err != nil {
-			return nil, &failure{feature: -1, offset: s.Offset(), err: err}
+			return nil, fail(-1, at, err)
 		}
 	}
-	if !found {
-		return nil, &failure{feature: -1, offset: s.Offset(), err: errors.New(`FeatureCollection has no "features" member`)}
+	if seen&2 == 0 {
+		return nil, fail(-1, s.Offset(), errors.New(`FeatureCollection has no "features" member`))
 	}
 	return features, nil
 }
 
-// readFeature decodes the Feature object at the scanner.
+// readFeatures decodes the features array at the scanner, one feature
+// after the other. Read splits a big array off and decodes it in
+// parallel, so this is for the rest: an array left in the head.
+func readFeatures(d *decoder, s *jsonscan.Scanner, locate func(int) position) ([]layer.Feature, *failure) {
+	var features []layer.Feature
+	err := s.EnterArray()
+	for more := err == nil; err == nil && more; {
+		if more, err = s.NextElement(); err != nil || !more {
+			break
+		}
+		var f layer.Feature
+		if f, err = d.readFeature(s); err == nil {
+			features = append(features, f)
+		}
+	}
+	if err != nil {
+		return nil, &failure{feature: len(features), at: locate(errorOffset(err, s.Offset())), err: err}
+	}
+	return features, nil
+}
+
+// readFeature decodes the Feature object at the scanner. Its properties
+// are copied out of the input.
 func (d *decoder) readFeature(s *jsonscan.Scanner) (layer.Feature, error) {
 	var f layer.Feature
 	if err := s.EnterObject(); err != nil {
 		return f, want(err, "a Feature object")
 	}
-	typed := false
+	d.vertices = 0
+	var seen members
 	for {
 		key, ok, err := s.NextKey()
 		if err != nil {
@@ -192,26 +216,38 @@ func (d *decoder) readFeature(s *jsonscan.Scanner) (layer.Feature, error) {
 		}
 		switch string(key) {
 		case "type":
+			if err := seen.see(1, "type"); err != nil {
+				return f, err
+			}
+			at := s.Offset()
 			typ, err := readString(s, `"type"`)
 			if err != nil {
 				return f, err
 			}
 			if string(typ) != "Feature" {
-				return f, fmt.Errorf(`type is %q, want "Feature"`, typ)
+				return f, &atError{at, fmt.Errorf(`type is %q, want "Feature"`, typ)}
 			}
-			typed = true
 		case "geometry":
+			if err = seen.see(2, "geometry"); err != nil {
+				break
+			}
 			if s.Kind() == jsonscan.Null {
 				err = s.Skip()
 			} else if f.Geometry, err = d.readGeometry(s, 0); err != nil {
 				err = fmt.Errorf("geometry: %w", err)
 			}
 		case "id":
-			f.ID, err = readID(s)
+			if err = seen.see(4, "id"); err == nil {
+				f.ID, err = readID(s)
+			}
 		case "properties":
-			f.Properties, err = readProperties(s)
+			if err = seen.see(8, "properties"); err == nil {
+				f.Properties, err = d.readProperties(s)
+			}
 		case "crs":
-			err = readCRS(s)
+			if err = seen.see(16, "crs"); err == nil {
+				err = readCRS(s)
+			}
 		default:
 			err = s.Skip()
 		}
@@ -219,7 +255,7 @@ func (d *decoder) readFeature(s *jsonscan.Scanner) (layer.Feature, error) {
 			return f, err
 		}
 	}
-	if !typed {
+	if seen&1 == 0 {
 		return f, errors.New(`missing "type" member`)
 	}
 	if f.ID == "" {
@@ -246,12 +282,19 @@ func readID(s *jsonscan.Scanner) (string, error) {
 	}
 }
 
-// readProperties reads a properties object, keeping its raw text.
-func readProperties(s *jsonscan.Scanner) (layer.Properties, error) {
+// readProperties reads a properties object, keeping a copy of its raw
+// text.
+func (d *decoder) readProperties(s *jsonscan.Scanner) (layer.Properties, error) {
 	switch s.Kind() {
 	case jsonscan.Object:
 		raw, err := s.Raw()
-		return layer.PropertiesFromJSON(raw), err
+		if err != nil {
+			return layer.Properties{}, err
+		}
+		if layer.PropertiesFromJSON(raw).IsEmpty() {
+			return layer.Properties{}, nil
+		}
+		return layer.PropertiesFromJSON(d.keepText(raw)), nil
 	case jsonscan.Null:
 		return layer.Properties{}, s.Skip()
 	default:

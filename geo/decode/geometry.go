@@ -57,12 +57,24 @@ func geometryTypeOf(name []byte) geometryType {
 const maxCollectionDepth = 32
 
 // decoder decodes features and geometries. Each goroutine has its own,
-// whose slabs hold the coordinates of the features it decodes.
+// whose slabs hold the coordinates and properties of the features it
+// decodes.
 type decoder struct {
+	lim      Limits
+	vertices int64 // positions of the feature being read
+
 	points   slab[orb.Point]
 	rings    slab[orb.Ring]       // of Polygons
 	lines    slab[orb.LineString] // of MultiLineStrings
 	polygons slab[orb.Polygon]    // of MultiPolygons
+	text     slab[byte]           // raw properties
+}
+
+// keepText returns a copy of b that stays valid when the input goes.
+func (d *decoder) keepText(b []byte) []byte {
+	d.text.reserve(len(b))
+	d.text.block = append(d.text.block, b...)
+	return d.text.take()
 }
 
 // readGeometry decodes the geometry object at the scanner, which is a
@@ -76,6 +88,7 @@ func (d *decoder) readGeometry(s *jsonscan.Scanner, depth int) (orb.Geometry, er
 		typ  geometryType
 		g    orb.Geometry
 		read bool
+		seen members
 		// where "coordinates" and "geometries" were met before "type"
 		coordinates, geometries = -1, -1
 	)
@@ -89,14 +102,21 @@ func (d *decoder) readGeometry(s *jsonscan.Scanner, depth int) (orb.Geometry, er
 		}
 		switch string(key) {
 		case "type":
+			if err := seen.see(1, "type"); err != nil {
+				return nil, err
+			}
 			var name []byte
+			at := s.Offset()
 			if name, err = readString(s, `"type"`); err != nil {
 				return nil, err
 			}
 			if typ = geometryTypeOf(name); typ == noGeometry {
-				return nil, fmt.Errorf("type %q is not a geometry type", name)
+				return nil, &atError{at, fmt.Errorf("type %q is not a geometry type", name)}
 			}
 		case "coordinates":
+			if err := seen.see(2, "coordinates"); err != nil {
+				return nil, err
+			}
 			switch typ {
 			case noGeometry:
 				coordinates = s.Offset()
@@ -108,6 +128,9 @@ func (d *decoder) readGeometry(s *jsonscan.Scanner, depth int) (orb.Geometry, er
 				read = true
 			}
 		case "geometries":
+			if err := seen.see(4, "geometries"); err != nil {
+				return nil, err
+			}
 			switch typ {
 			case noGeometry:
 				geometries = s.Offset()
@@ -119,7 +142,9 @@ func (d *decoder) readGeometry(s *jsonscan.Scanner, depth int) (orb.Geometry, er
 				err = s.Skip()
 			}
 		case "crs":
-			err = readCRS(s)
+			if err = seen.see(8, "crs"); err == nil {
+				err = readCRS(s)
+			}
 		default:
 			err = s.Skip()
 		}
@@ -172,7 +197,7 @@ func (d *decoder) readCollection(s *jsonscan.Scanner, depth int) (orb.Geometry, 
 		}
 		g, err := d.readGeometry(s, depth+1)
 		if err != nil {
-			return nil, fmt.Errorf("GeometryCollection geometry %d: %w", i, err)
+			return nil, fmt.Errorf("GeometryCollection geometry %d: %w", i+1, err)
 		}
 		if g != nil {
 			c = append(c, g)
@@ -199,6 +224,7 @@ func (d *decoder) readShape(s *jsonscan.Scanner, typ geometryType) (orb.Geometry
 	switch typ {
 	case pointType:
 		var p orb.Point
+		at := s.Offset()
 		n, err := s.ReadFloats(p[:])
 		switch {
 		case err != nil:
@@ -206,12 +232,16 @@ func (d *decoder) readShape(s *jsonscan.Scanner, typ geometryType) (orb.Geometry
 		case n == 0:
 			return nil, nil
 		case n == 1:
-			return nil, &pathError{msg: " has 1 number, a position needs at least 2"}
+			return nil, &pathError{msg: " has 1 number, a position needs at least 2", offset: at}
 		case !isLonLat(p):
-			return nil, notLonLat(p)
+			return nil, notLonLat(p, at)
+		}
+		if err := d.count(1, at); err != nil {
+			return nil, err
 		}
 		return p, nil
 	case multiPointType, lineStringType:
+		at := s.Offset()
 		n, err := d.readPositions(s)
 		switch {
 		case err != nil:
@@ -221,7 +251,7 @@ func (d *decoder) readShape(s *jsonscan.Scanner, typ geometryType) (orb.Geometry
 		case typ == multiPointType:
 			return orb.MultiPoint(d.points.take()), nil
 		}
-		line, err := d.takeLine(n)
+		line, err := d.takeLine(n, at)
 		if err != nil {
 			return nil, err
 		}
@@ -246,12 +276,13 @@ func (d *decoder) readShape(s *jsonscan.Scanner, typ geometryType) (orb.Geometry
 		return polygon, nil
 	default: // multiPolygonType, the last type with coordinates
 		n, err := readArray(s, "polygon", func() error {
+			at := s.Offset()
 			polygon, err := d.readPolygon(s)
 			switch {
 			case err != nil:
 				return err
 			case polygon == nil:
-				return &pathError{msg: " has no rings"}
+				return &pathError{msg: " has no rings", offset: at}
 			}
 			d.polygons.add(polygon)
 			return nil
@@ -263,8 +294,18 @@ func (d *decoder) readShape(s *jsonscan.Scanner, typ geometryType) (orb.Geometry
 	}
 }
 
+// count adds n positions to those of the feature, failing beyond the
+// limit; at locates the fault.
+func (d *decoder) count(n int, at int) error {
+	if d.vertices += int64(n); d.vertices > d.lim.Vertices {
+		return &pathError{msg: ": " + (&LimitError{Name: "vertices", Max: d.lim.Vertices}).Error(), offset: at, err: &LimitError{Name: "vertices", Max: d.lim.Vertices}}
+	}
+	return nil
+}
+
 // readArray reads an array whose elements readElement reads, naming each
-// element in errors as "name index", and returns the number of elements.
+// element in errors as "name number", numbered from 1, and returns the
+// number of elements.
 func readArray(s *jsonscan.Scanner, name string, readElement func() error) (int, error) {
 	if err := s.EnterArray(); err != nil {
 		return 0, err
@@ -299,6 +340,7 @@ func (d *decoder) readPolygon(s *jsonscan.Scanner) (orb.Polygon, error) {
 // readRing reads a linear ring, closing it if its last position is not
 // its first.
 func (d *decoder) readRing(s *jsonscan.Scanner) (orb.Ring, error) {
+	at := s.Offset()
 	n, err := d.readPositions(s)
 	if err != nil {
 		return nil, err
@@ -307,25 +349,26 @@ func (d *decoder) readRing(s *jsonscan.Scanner) (orb.Ring, error) {
 		d.points.add(ring[0])
 	}
 	if len(d.points.open()) < 4 {
-		return nil, &pathError{msg: " has " + count(n, "position") + ", a ring needs at least 4"}
+		return nil, &pathError{msg: " has " + count(n, "position") + ", a ring needs at least 4", offset: at}
 	}
 	return d.points.take(), nil
 }
 
 // readLine reads a line string with at least two positions.
 func (d *decoder) readLine(s *jsonscan.Scanner) (orb.LineString, error) {
+	at := s.Offset()
 	n, err := d.readPositions(s)
 	if err != nil {
 		return nil, err
 	}
-	return d.takeLine(n)
+	return d.takeLine(n, at)
 }
 
-// takeLine takes the n positions just read as a line string, which needs
-// at least two.
-func (d *decoder) takeLine(n int) (orb.LineString, error) {
+// takeLine takes the n positions just read, from offset at, as a line
+// string, which needs at least two.
+func (d *decoder) takeLine(n, at int) (orb.LineString, error) {
 	if n < 2 {
-		return nil, &pathError{msg: " has " + count(n, "position") + ", a line needs at least 2"}
+		return nil, &pathError{msg: " has " + count(n, "position") + ", a line needs at least 2", offset: at}
 	}
 	return d.points.take(), nil
 }
@@ -339,6 +382,7 @@ const positionsRoom = 256
 // point slab and returns how many it read. Compact positions take the
 // fast path of jsonscan.AppendPairs; any other is read on its own.
 func (d *decoder) readPositions(s *jsonscan.Scanner) (int, error) {
+	start := s.Offset()
 	if err := s.EnterArray(); err != nil {
 		return 0, err
 	}
@@ -347,10 +391,14 @@ func (d *decoder) readPositions(s *jsonscan.Scanner) (int, error) {
 		d.points.reserve(positionsRoom)
 		run, ended := jsonscan.AppendPairs(s, d.points.open())
 		d.points.setOpen(run)
+		counted := n
 		for ; n < len(run); n++ {
 			if !isLonLat(run[n]) {
-				return n, notLonLat(run[n])
+				return n, within(notLonLat(run[n], elementOffset(s.Data(), start, n)), "position", n)
 			}
+		}
+		if err := d.count(n-counted, s.Offset()); err != nil {
+			return n, err
 		}
 		if ended {
 			return n, nil
@@ -360,26 +408,51 @@ func (d *decoder) readPositions(s *jsonscan.Scanner) (int, error) {
 			return n, err
 		}
 		var p orb.Point
+		at := s.Offset()
 		switch k, err := s.ReadFloats(p[:]); {
 		case err != nil:
 			return n, within(err, "position", n)
 		case k < 2:
-			return n, within(&pathError{msg: " has " + count(k, "number") + ", a position needs at least 2"}, "position", n)
+			return n, within(&pathError{msg: " has " + count(k, "number") + ", a position needs at least 2", offset: at}, "position", n)
 		case !isLonLat(p):
-			return n, notLonLat(p)
+			return n, within(notLonLat(p, at), "position", n)
 		}
 		d.points.add(p)
 		n++
+		if err := d.count(1, at); err != nil {
+			return n, err
+		}
+	}
+}
+
+// elementOffset returns the offset of element n (from 0) of the valid
+// array at data[start]; the fast path of readPositions does not keep
+// them, so an error about one looks it up again.
+func elementOffset(data []byte, start, n int) int {
+	s := jsonscan.New(data)
+	s.Seek(start)
+	if s.EnterArray() != nil {
+		return start
+	}
+	for i := 0; ; i++ {
+		more, err := s.NextElement()
+		if err != nil || !more || i == n {
+			return s.Offset()
+		}
+		if s.Skip() != nil {
+			return s.Offset()
+		}
 	}
 }
 
 // isLonLat reports whether p is a longitude and a latitude.
 func isLonLat(p orb.Point) bool { return p[0] >= -180 && p[0] <= 180 && p[1] >= -90 && p[1] <= 90 }
 
-// notLonLat returns the error for a position out of lon/lat range.
-func notLonLat(p orb.Point) error {
+// notLonLat returns the error for a position out of lon/lat range, found
+// at offset at.
+func notLonLat(p orb.Point, at int) error {
 	x, y := strconv.FormatFloat(p[0], 'f', -1, 64), strconv.FormatFloat(p[1], 'f', -1, 64)
-	return &messageError{"position " + x + "," + y + " is not lon/lat; reproject to EPSG:4326", ErrNotLonLat}
+	return &pathError{msg: ": " + x + "," + y + " is not lon/lat; reproject to EPSG:4326", offset: at, err: ErrNotLonLat}
 }
 
 // count formats n and a noun, in the plural unless n is 1.
@@ -391,13 +464,14 @@ func count(n int, noun string) string {
 }
 
 // pathError is a fault in a geometry's coordinates at a path like
-// "MultiPolygon polygon 2 ring 0", which is the subject of the message:
+// "MultiPolygon polygon 2 ring 1", which is the subject of the message:
 // msg continues it, either as a predicate (" has 3 positions, a ring
 // needs at least 4") or after a colon (": want an array, found a number").
 type pathError struct {
-	path string
-	msg  string
-	err  error // the underlying error, if any
+	path   string
+	msg    string
+	offset int   // where the fault is in the input, or -1 if unknown
+	err    error // the underlying error, if any
 }
 
 // Error returns the message.
@@ -407,14 +481,14 @@ func (e *pathError) Error() string { return e.path + e.msg }
 func (e *pathError) Unwrap() error { return e.err }
 
 // within puts a fault in coordinates inside a path component, a name and
-// an index (-1 for none): "ring", 2 turns "position 5: ..." into
-// "ring 2 position 5: ...". A value of the wrong kind becomes a pathError
-// here. Syntax errors, which their line and column locate, and positions
-// out of range, which show their coordinates, pass through.
+// an index from 0 (-1 for none), which the message numbers from 1: "ring",
+// 2 turns "position 5: ..." into "ring 3 position 5: ...". A value of the
+// wrong kind becomes a pathError here. Syntax errors, which their line and
+// column locate, pass through.
 func within(err error, name string, index int) error {
 	component := name
 	if index >= 0 {
-		component += " " + strconv.Itoa(index)
+		component += " " + strconv.Itoa(index+1)
 	}
 	switch e := err.(type) {
 	case *pathError:
@@ -429,7 +503,7 @@ func within(err error, name string, index int) error {
 		if e.Want == jsonscan.Number {
 			want = "numbers"
 		}
-		return &pathError{path: component, msg: ": want " + want + ", found " + e.Found.String(), err: e}
+		return &pathError{path: component, msg: ": want " + want + ", found " + e.Found.String(), offset: e.Offset, err: e}
 	default:
 		return err
 	}

@@ -68,7 +68,7 @@ func (p Properties) Get(key string) (any, bool) {
 // find returns a scanner positioned at the raw JSON value of key.
 func (p Properties) find(key string) (jsonscan.Scanner, bool) {
 	s := jsonscan.New(p.raw)
-	if len(p.raw) == 0 || s.EnterObject() != nil {
+	if len(p.raw) == 0 || !mayHold(p.raw, key) || s.EnterObject() != nil {
 		return s, false
 	}
 	for {
@@ -83,6 +83,29 @@ func (p Properties) find(key string) (jsonscan.Scanner, bool) {
 			return s, false
 		}
 	}
+}
+
+// mayHold reports whether raw JSON text may have a member named key: it
+// has the key in quotes somewhere, or escapes, which can spell a key in
+// other ways. Most lookups of a key a layer's features lack, such as a
+// label field in a file without names, end here without scanning the
+// members.
+func mayHold(raw []byte, key string) bool {
+	if bytes.IndexByte(raw, '\\') >= 0 {
+		return true
+	}
+	for from := 0; from <= len(raw); {
+		i := bytes.Index(raw[from:], []byte(key))
+		if i < 0 {
+			return false
+		}
+		i += from
+		if i > 0 && raw[i-1] == '"' && i+len(key) < len(raw) && raw[i+len(key)] == '"' {
+			return true
+		}
+		from = i + 1
+	}
+	return false
 }
 
 // String returns a key's value as text: strings as they are, numbers in

@@ -241,3 +241,32 @@ func BenchmarkProperties_Number(b *testing.B) {
 		}
 	}
 }
+
+func TestProperties_lookupsOfAbsentKeys(t *testing.T) {
+	tests := map[string]struct {
+		raw, key string
+		want     string
+	}{
+		"absent":                   {`{"uid":1,"cat":2}`, "name", ""},
+		"present":                  {`{"uid":1,"name":"Aral"}`, "name", "Aral"},
+		"only in a value":          {`{"title":"name"}`, "name", ""},
+		"only inside a longer key": {`{"name_ru":"Арал"}`, "name", ""},
+		"escaped key":              {`{"n\u0061me":"Aral"}`, "name", "Aral"},
+		"empty key":                {`{"":"blank"}`, "", "blank"},
+		"key at the very end":      {`{"a":"name"}`, "name", ""},
+	}
+	for name, tt := range tests {
+		if got := layer.PropertiesFromJSON([]byte(tt.raw)).String(tt.key); got != tt.want {
+			t.Errorf("%s: String(%q) = %q, want %q", name, tt.key, got, tt.want)
+		}
+	}
+}
+
+func BenchmarkProperties_absentKey(b *testing.B) {
+	p := layer.PropertiesFromJSON([]byte(`{"uid":123456,"cat":3,"value":512.25}`))
+	for b.Loop() {
+		if p.String("name") != "" {
+			b.Fatal("found")
+		}
+	}
+}

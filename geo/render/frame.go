@@ -46,13 +46,17 @@ func Frame(ctx context.Context, sc *Scene, vp viewport.Viewport) (*image.RGBA, e
 
 // GeometryParallel is Geometry spread over workers goroutines.
 //
-// It works in two passes. The first projects and simplifies every feature
-// that can show, once, batch by batch in parallel, and sorts the results,
-// in drawing order, into the image's tiles. The second draws the tiles in
+// It draws the image in bands, each a row of tiles, in two passes per
+// band. The first projects and simplifies every feature that can show on
+// the band, once, batch by batch in parallel, and sorts the results, in
+// drawing order, into the band's tiles. The second draws the tiles in
 // parallel, each one completely (every layer in order) before the next,
 // so its pixels stay in cache; a feature over several tiles is rasterized
-// on each only where it covers it. The image is the same whatever the
-// number of workers.
+// on each only where it covers it. Memory holds the projected geometry of
+// one band, not of the whole image: a feature over several bands is
+// projected for each, which for a full-HD frame of a big layer saves
+// far more than it costs. The image is the same whatever the number of
+// workers.
 func GeometryParallel(ctx context.Context, sc *Scene, vp viewport.Viewport, dst *image.RGBA, workers int) error {
 	return geometry(ctx, sc, vp, dst, workers, tileSize)
 }
@@ -60,18 +64,28 @@ func GeometryParallel(ctx context.Context, sc *Scene, vp viewport.Viewport, dst 
 // geometry is GeometryParallel with tiles of at most tile pixels square.
 func geometry(ctx context.Context, sc *Scene, vp viewport.Viewport, dst *image.RGBA, workers, tile int) error {
 	workers = max(workers, 1)
-	p, err := newPlan(ctx, sc, vp, dst, workers, tile)
-	if err != nil {
-		return err
+	p := newPlan(sc, vp, dst, tile)
+	projectors := make([]projector, workers)
+	for i := range projectors {
+		projectors[i] = projector{tr: p.tr}
 	}
 	drawers := make([]*drawer, workers)
-	order := p.busiestFirst()
-	return parallel(ctx, workers, len(order), func(w, i int) error {
-		if drawers[w] == nil {
-			drawers[w] = &drawer{canvas: raster.New(dst), tr: p.tr, zoom: p.zoom, scale: p.scale}
+	for row := range p.rows {
+		if err := p.collectBand(ctx, sc, vp, row, projectors); err != nil {
+			return err
 		}
-		return drawers[w].drawTile(ctx, p, order[i])
-	})
+		order := p.busiestFirst(row)
+		err := parallel(ctx, workers, len(order), func(w, i int) error {
+			if drawers[w] == nil {
+				drawers[w] = &drawer{canvas: raster.New(dst), tr: p.tr, zoom: p.zoom, scale: p.scale}
+			}
+			return drawers[w].drawTile(ctx, p, order[i])
+		})
+		if err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // Tile renders the geometry of tile (x, y) of the grid at a (possibly
@@ -131,7 +145,8 @@ func parallel(ctx context.Context, workers, n int, fn func(w, i int) error) erro
 }
 
 // plan is the drawing work for one image: its tiles and, for every
-// visible layer, the projected features to draw on each tile.
+// visible layer, the projected features to draw on each tile of the band
+// being drawn.
 type plan struct {
 	dst        *image.RGBA
 	background [4]uint8
@@ -143,7 +158,9 @@ type plan struct {
 	tiles        []image.Rectangle
 	cols, rows   int
 	tileW, tileH int
-	layers       []plannedLayer
+	// band is the row of tiles whose features layers holds.
+	band   int
+	layers []plannedLayer
 }
 
 // plannedLayer is a visible layer with its features sorted into tiles,
@@ -249,10 +266,9 @@ const (
 	kindRing
 )
 
-// newPlan projects the features of the scene's visible layers that can
-// show on dst, on workers goroutines, and sorts them into tiles of dst at
-// most tile pixels square.
-func newPlan(ctx context.Context, sc *Scene, vp viewport.Viewport, dst *image.RGBA, workers, tile int) (*plan, error) {
+// newPlan returns the plan of an image, with its tiles of at most tile
+// pixels square and no features yet.
+func newPlan(sc *Scene, vp viewport.Viewport, dst *image.RGBA, tile int) *plan {
 	b := dst.Rect
 	p := &plan{
 		dst:        dst,
@@ -270,42 +286,66 @@ func newPlan(ctx context.Context, sc *Scene, vp viewport.Viewport, dst *image.RG
 			p.tiles = append(p.tiles, image.Rectangle{Min: corner, Max: corner.Add(image.Pt(p.tileW, p.tileH))}.Intersect(b))
 		}
 	}
+	return p
+}
+
+// collectBand replaces the plan's features with those of the visible
+// layers that can show on the tiles of one row, projected on as many
+// goroutines as there are projectors.
+func (p *plan) collectBand(ctx context.Context, sc *Scene, vp viewport.Viewport, row int, projectors []projector) error {
 	// Features are fetched with a margin, so that the symbols and wide
-	// strokes of features just outside the view still show.
-	nw := vp.FromPixel(orb.Point{-margin, -margin})
-	se := vp.FromPixel(orb.Point{vp.Width + margin, vp.Height + margin})
+	// strokes of features just outside the band still show.
+	top := float64(row*p.tileH)/vp.Scale - margin
+	bottom := float64(min((row+1)*p.tileH, p.dst.Rect.Dy()))/vp.Scale + margin
+	nw := vp.FromPixel(orb.Point{-margin, top})
+	se := vp.FromPixel(orb.Point{vp.Width + margin, bottom})
 	query := orb.Bound{Min: orb.Point{nw[0], se[1]}, Max: orb.Point{se[0], nw[1]}}
-	projectors := make([]projector, workers)
-	for i := range projectors {
-		projectors[i] = projector{tr: p.tr}
-	}
+	// A layer that groups its points fetches those of the whole image for
+	// every band, so that a cluster whose points lie beyond the band's
+	// margin still shows where its symbol reaches into the band. Such
+	// layers are of a few thousand points at most.
+	nw = vp.FromPixel(orb.Point{-margin, -margin})
+	se = vp.FromPixel(orb.Point{vp.Width + margin, vp.Height + margin})
+	whole := orb.Bound{Min: orb.Point{nw[0], se[1]}, Max: orb.Point{se[0], nw[1]}}
+	p.band = row
+	p.layers = p.layers[:0]
 	for i := range sc.Layers {
 		l := &sc.Layers[i]
 		if err := ctx.Err(); err != nil {
-			return nil, err
+			return err
 		}
 		if !l.Style.VisibleAt(vp.Zoom) || (l.Relief == nil && l.Features == nil && l.Tiles == nil) {
 			continue
 		}
 		if l.Tiles != nil {
 			if err := p.tilePackage(ctx, l, vp, projectors); err != nil {
-				return nil, err
+				return err
 			}
 			continue
 		}
 		pl := plannedLayer{layer: l}
 		if l.Relief == nil {
-			if err := p.collect(ctx, &pl, query, projectors); err != nil {
-				return nil, err
+			q := query
+			if l.Style.ClusteredAt(vp.Zoom) {
+				q = whole
+			}
+			if err := p.collect(ctx, &pl, q, projectors); err != nil {
+				return err
 			}
 		}
 		p.layers = append(p.layers, pl)
 	}
-	return p, nil
+	return nil
+}
+
+// bandRect returns the pixels of the band being drawn.
+func (p *plan) bandRect() image.Rectangle {
+	b := p.dst.Rect
+	return image.Rect(b.Min.X, b.Min.Y+p.band*p.tileH, b.Max.X, min(b.Min.Y+(p.band+1)*p.tileH, b.Max.Y))
 }
 
 // collect projects the features of a vector layer within query that have
-// a rule and can show on the image, and sorts them into tiles.
+// a rule and can show on the band, and sorts them into its tiles.
 func (p *plan) collect(ctx context.Context, pl *plannedLayer, query orb.Bound, projectors []projector) error {
 	features, groups, err := search(ctx, pl.layer, query, p.zoom)
 	if err != nil {
@@ -416,6 +456,12 @@ func (p *plan) project(pr *projector, st *style.Layer, features []*layer.Feature
 		}
 		it.col0, it.col1 = tileIndex(x0, p.tileW, p.cols), tileIndex(x1, p.tileW, p.cols)
 		it.row0, it.row1 = tileIndex(y0, p.tileH, p.rows), tileIndex(y1, p.tileH, p.rows)
+		// Of the rows it touches, the item goes only on the band's.
+		if int(it.row0) > p.band || int(it.row1) < p.band {
+			g.points, g.parts = g.points[:firstPoint], g.parts[:firstPart]
+			continue
+		}
+		it.row0, it.row1 = uint16(p.band), uint16(p.band)
 		items = append(items, it)
 	}
 	return &projected{points: slices.Clone(g.points), parts: slices.Clone(g.parts)}, items
@@ -500,10 +546,11 @@ func groundRadius(tr transform, at orb.Point, metres float64) float64 {
 	return max(math.Hypot(n[0]-c[0], n[1]-c[1]), math.Hypot(e[0]-c[0], e[1]-c[1]))
 }
 
-// busiestFirst returns the tiles in decreasing order of the number of
-// items drawn on them. Drawn in that order, the last tiles are quick ones,
-// and no worker is left with a crowded tile while the others are idle.
-func (p *plan) busiestFirst() []int {
+// busiestFirst returns the tiles of a row in decreasing order of the
+// number of items drawn on them. Drawn in that order, the last tiles are
+// quick ones, and no worker is left with a crowded tile while the others
+// are idle.
+func (p *plan) busiestFirst(row int) []int {
 	items := make([]int32, len(p.tiles))
 	for _, pl := range p.layers {
 		if pl.start == nil { // relief and raster tiles
@@ -513,9 +560,9 @@ func (p *plan) busiestFirst() []int {
 			items[t] += pl.start[t+1] - pl.start[t]
 		}
 	}
-	order := make([]int, len(p.tiles))
-	for t := range order {
-		order[t] = t
+	order := make([]int, p.cols)
+	for col := range order {
+		order[col] = row*p.cols + col
 	}
 	slices.SortStableFunc(order, func(a, b int) int { return cmp.Compare(items[b], items[a]) })
 	return order

@@ -96,8 +96,11 @@ func DrawHighlight(ctx context.Context, dst *image.RGBA, vp viewport.Viewport, m
 		}
 		veil(dst, mask, hs.Dim)
 	}
+	if err := h.tint(ctx, dst, marks); err != nil {
+		return err
+	}
 	h.canvas = raster.New(dst)
-	for _, pass := range []func(Mark){h.fill, h.halo, h.line} {
+	for _, pass := range []func(Mark){h.halo, h.line} {
 		for _, m := range marks {
 			if err := ctx.Err(); err != nil {
 				return err
@@ -117,17 +120,33 @@ type highlighter struct {
 	path   raster.Path
 }
 
-// fill tints marked polygons and the insides of point rings.
-func (h *highlighter) fill(m Mark) {
+// tint lays the fill colour over the insides of marked polygons and of
+// point rings, once however many marks overlap there (a lake inside its
+// basin is tinted as much as the basin): the insides are drawn opaque into
+// a mask, and the colour laid over dst by the mask's coverage.
+func (h *highlighter) tint(ctx context.Context, dst *image.RGBA, marks []Mark) error {
 	if h.style.Fill.A == 0 {
-		return
+		return nil
 	}
-	if h.polygons(m.Geometry) {
-		h.canvas.Fill(&h.path, h.style.Fill, raster.EvenOdd)
+	mask := image.NewRGBA(h.reach(marks).Intersect(dst.Rect))
+	if mask.Rect.Empty() {
+		return nil
 	}
-	if h.rings(m) {
-		h.canvas.Fill(&h.path, h.style.Fill, raster.NonZero)
+	h.canvas = raster.New(mask)
+	opaque := color.NRGBA{0xff, 0xff, 0xff, 0xff}
+	for _, m := range marks {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		if h.polygons(m.Geometry) {
+			h.canvas.Fill(&h.path, opaque, raster.EvenOdd)
+		}
+		if h.rings(m) {
+			h.canvas.Fill(&h.path, opaque, raster.NonZero)
+		}
 	}
+	tintOver(dst, mask, h.style.Fill)
+	return nil
 }
 
 // halo draws the wide underlay of a mark's outline.
@@ -332,6 +351,34 @@ func veil(dst, mask *image.RGBA, dim color.NRGBA) {
 		for i := 0; i < len(row); i += 4 {
 			if a := m[i+3]; a != 0 {
 				copy(row[i:i+4], px[a][:])
+			}
+		}
+	}
+}
+
+// tintOver draws col over dst as much as the mask covers each pixel.
+func tintOver(dst, mask *image.RGBA, col color.NRGBA) {
+	// The tint's premultiplied pixel under each alpha of the mask.
+	var px [256][4]uint32
+	for m := range 256 {
+		a := uint32(col.A) * uint32(m) // the tint's alpha, ×255
+		for i, c := range [4]uint32{uint32(col.R), uint32(col.G), uint32(col.B), 255} {
+			px[m][i] = (c*a + 255*255/2) / (255 * 255)
+		}
+	}
+	r := mask.Rect
+	for y := r.Min.Y; y < r.Max.Y; y++ {
+		row := dst.Pix[dst.PixOffset(r.Min.X, y):][:r.Dx()*4]
+		m := mask.Pix[mask.PixOffset(r.Min.X, y):][:len(row)]
+		for i := 0; i < len(row); i += 4 {
+			a := m[i+3]
+			if a == 0 {
+				continue
+			}
+			t := &px[a]
+			k := 255 - t[3]
+			for j := range 4 {
+				row[i+j] = uint8(t[j] + (uint32(row[i+j])*k+127)/255)
 			}
 		}
 	}

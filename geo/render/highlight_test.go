@@ -96,6 +96,28 @@ func absDiff(a, b uint8) uint8 {
 	return b - a
 }
 
+// TestHighlight_overlapsTintOnce marks a polygon and, inside it, a
+// smaller one and a point: where they overlap the tint is the fill's, not
+// the fill over itself.
+func TestHighlight_overlapsTintOnce(t *testing.T) {
+	vp := highlightView
+	outer := orb.Polygon{{{73.5, 41}, {77.5, 41}, {77.5, 43}, {73.5, 43}, {73.5, 41}}}
+	inner := orb.Polygon{{{74, 41.5}, {75, 41.5}, {75, 42.5}, {74, 42.5}, {74, 41.5}}}
+	marks := []render.Mark{{Geometry: outer}, {Geometry: inner}, {Geometry: orb.Point{76.5, 42}, Radius: 6}}
+	for _, hs := range []render.HighlightStyle{render.SelectionHighlight, render.AnswerHighlight} {
+		img, err := render.Highlight(context.Background(), vp, marks, hs)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, p := range []orb.Point{{74.5, 42}, {76.5, 42}, {76.9, 41.6}} {
+			q := vp.ToPixel(p)
+			if got := img.RGBAAt(int(q[0]), int(q[1])); absDiff(got.A, hs.Fill.A) > 1 {
+				t.Errorf("%v: alpha %d, want the fill's %d", p, got.A, hs.Fill.A)
+			}
+		}
+	}
+}
+
 func TestHighlight_cancelled(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()

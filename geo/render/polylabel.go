@@ -3,7 +3,9 @@ package render
 import (
 	"container/heap"
 	"math"
+	"runtime"
 	"sync"
+	"weak"
 
 	"github.com/ecoatlas/ecoatlas/geo/layer"
 	"github.com/ecoatlas/ecoatlas/geo/mercator"
@@ -13,16 +15,48 @@ import (
 
 // labelPoints caches the label point of every polygon feature labelled so
 // far. Features never change once loaded (an edit makes a new feature),
-// so the point stays right for as long as the feature exists.
-var labelPoints sync.Map // *layer.Feature -> orb.Point (lon/lat)
+// so the point stays right for as long as the feature exists. The cache
+// holds its features weakly: an entry goes when its feature is collected,
+// so a dropped layer takes its label points with it.
+var labelPoints = struct {
+	sync.Mutex
+	m map[weak.Pointer[layer.Feature]]orb.Point // lon/lat
+}{m: map[weak.Pointer[layer.Feature]]orb.Point{}}
+
+// cachedLabelPoint returns the cached label point of f.
+func cachedLabelPoint(f *layer.Feature) (orb.Point, bool) {
+	labelPoints.Lock()
+	defer labelPoints.Unlock()
+	p, ok := labelPoints.m[weak.Make(f)]
+	return p, ok
+}
+
+// cacheLabelPoint remembers the label point of f until f is collected.
+func cacheLabelPoint(f *layer.Feature, p orb.Point) {
+	key := weak.Make(f)
+	labelPoints.Lock()
+	defer labelPoints.Unlock()
+	if _, ok := labelPoints.m[key]; ok {
+		return
+	}
+	labelPoints.m[key] = p
+	runtime.AddCleanup(f, forgetLabelPoint, key)
+}
+
+// forgetLabelPoint drops the entry of a collected feature.
+func forgetLabelPoint(key weak.Pointer[layer.Feature]) {
+	labelPoints.Lock()
+	defer labelPoints.Unlock()
+	delete(labelPoints.m, key)
+}
 
 // labelPoint returns where an area label of a polygon feature goes: the
 // pole of inaccessibility of its largest part, the interior point farthest
 // from the outline, computed in Web Mercator so that it looks central on
 // the map. The centroid would fall outside a crescent-shaped lake.
 func labelPoint(f *layer.Feature) (orb.Point, bool) {
-	if p, ok := labelPoints.Load(f); ok {
-		return p.(orb.Point), true
+	if p, ok := cachedLabelPoint(f); ok {
+		return p, true
 	}
 	var poly orb.Polygon
 	switch g := f.Geometry.(type) {
@@ -52,7 +86,7 @@ func labelPoint(f *layer.Feature) (orb.Point, bool) {
 	b := world.Bound()
 	precision := math.Max(b.Max[0]-b.Min[0], b.Max[1]-b.Min[1]) / 200
 	p := mercator.Unproject(poleOfInaccessibility(world, precision))
-	labelPoints.Store(f, p)
+	cacheLabelPoint(f, p)
 	return p, true
 }
 

@@ -92,7 +92,7 @@ func (p *plan) tilePackage(ctx context.Context, l *Layer, vp viewport.Viewport, 
 	if !ok {
 		return nil
 	}
-	r, err := packageRange(p.tr, p.dst.Rect, z, md.Bounds)
+	r, err := packageRange(p.tr, p.bandRect(), z, md.Bounds)
 	if err != nil || r.Count() == 0 {
 		return err
 	}
@@ -142,8 +142,8 @@ func (p *plan) vectorTiles(ctx context.Context, l *Layer, vp viewport.Viewport, 
 	}
 	// Features reach past their tile by the reach of their strokes and
 	// symbols, which the clip cuts off at the tile's edge: the range is
-	// the tiles under the image itself.
-	r, err := packageRange(p.tr, p.dst.Rect, z, md.Bounds)
+	// the tiles under the band itself.
+	r, err := packageRange(p.tr, p.bandRect(), z, md.Bounds)
 	if err != nil || r.Count() == 0 {
 		return err
 	}

@@ -47,8 +47,13 @@ func (c *Cache) Get(k Key) (*image.RGBA, bool) {
 // Add stores the image of a tile, replacing any image it had, then evicts
 // the least recently used tiles until the cache is within its budget. The
 // tile just added is never evicted, even if it alone exceeds the budget.
-// The cache keeps img, so it must not be changed afterwards.
+// The cache keeps img, so it must not be changed afterwards. A key whose
+// zoom or scale is not a finite number is not stored: it could never be
+// found, nor removed.
 func (c *Cache) Add(k Key, img *image.RGBA) {
+	if !k.valid() {
+		return
+	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if e, ok := c.entries[k]; ok {

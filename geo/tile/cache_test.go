@@ -2,6 +2,7 @@ package tile_test
 
 import (
 	"image"
+	"math"
 	"sync"
 	"testing"
 
@@ -122,5 +123,16 @@ func BenchmarkCache_hit(b *testing.B) {
 		if _, ok := c.Get(k); !ok {
 			b.Fatal("miss")
 		}
+	}
+}
+
+func TestCache_refusesKeysThatAreNotNumbers(t *testing.T) {
+	c := tile.NewCache(100 * tileBytes)
+	k := tile.Key{Zoom: math.NaN(), Scale: 1}
+	for range 3 {
+		c.Add(k, solid(key(0), tileColour(0, 0)))
+	}
+	if c.Len() != 0 || c.Bytes() != 0 {
+		t.Errorf("%d tiles of %d bytes cached under a NaN key", c.Len(), c.Bytes())
 	}
 }

@@ -76,6 +76,12 @@ func (k Key) Viewport() viewport.Viewport {
 	}
 }
 
+// valid reports whether the key's zoom and scale are finite numbers and
+// the scale positive, as every view's are.
+func (k Key) valid() bool {
+	return !math.IsNaN(k.Zoom) && !math.IsInf(k.Zoom, 0) && k.Scale > 0 && !math.IsInf(k.Scale, 0)
+}
+
 // String returns the key as zoom/x/y, scale and generation, in the form
 // "8/182/94@2x gen 3".
 func (k Key) String() string {

@@ -33,10 +33,14 @@ type Scheduler struct {
 
 	ctx    context.Context // cancelled by Close
 	cancel context.CancelFunc
-	wg     sync.WaitGroup // the workers
 
-	mu      sync.Mutex
-	wake    *sync.Cond // signalled when the queue fills or the scheduler closes
+	mu   sync.Mutex
+	wake *sync.Cond // signalled when the queue fills or the scheduler closes
+	// busy counts the workers that may still render: not exited, and not
+	// inside a ready callback. Close waits for it to drop to zero, and
+	// settled is signalled whenever it drops.
+	busy    int
+	settled *sync.Cond
 	closed  bool
 	queue   []Key            // wanted tiles not yet started, most wanted first
 	running map[Key]*job     // wanted tiles being rendered
@@ -54,8 +58,9 @@ type job struct {
 // workers goroutines (at least one).
 func NewScheduler(render RenderFunc, cache *Cache, workers int) *Scheduler {
 	s := newScheduler(render, cache)
-	for range max(workers, 1) {
-		s.wg.Go(s.work)
+	s.busy = max(workers, 1)
+	for range s.busy {
+		go s.work()
 	}
 	return s
 }
@@ -79,6 +84,7 @@ func newScheduler(render RenderFunc, cache *Cache) *Scheduler {
 	}
 	s.ctx, s.cancel = context.WithCancel(context.Background())
 	s.wake = sync.NewCond(&s.mu)
+	s.settled = sync.NewCond(&s.mu)
 	return s
 }
 
@@ -87,7 +93,10 @@ func newScheduler(render RenderFunc, cache *Cache) *Scheduler {
 // tiles no longer wanted are dropped from the queue, and renders of them
 // already running are cancelled. ready, if not nil, is called with each
 // tile once its image is in the cache, on a worker goroutine; it must not
-// block, and it may call Request. Request does nothing after Close.
+// block, and it may call Request and Close. Request does nothing after
+// Close. Keys whose zoom or scale is not a finite number, which no view
+// has, are ignored: a NaN in a key would keep it from ever being found
+// again in the scheduler's maps or the cache.
 func (s *Scheduler) Request(keys []Key, ready func(Key)) {
 	if s.inline {
 		s.renderNow(keys, ready)
@@ -102,6 +111,9 @@ func (s *Scheduler) Request(keys []Key, ready func(Key)) {
 	clear(s.wanted)
 	s.queue = s.queue[:0]
 	for _, k := range keys {
+		if !k.valid() {
+			continue
+		}
 		if _, dup := s.wanted[k]; dup {
 			continue
 		}
@@ -131,6 +143,9 @@ func (s *Scheduler) Request(keys []Key, ready func(Key)) {
 // renderNow is Request for a scheduler made by NewImmediate.
 func (s *Scheduler) renderNow(keys []Key, ready func(Key)) {
 	for _, k := range keys {
+		if !k.valid() {
+			continue
+		}
 		s.mu.Lock()
 		_, failed := s.errs[k]
 		skip := s.closed || failed
@@ -154,13 +169,15 @@ func (s *Scheduler) renderNow(keys []Key, ready func(Key)) {
 // work is a worker goroutine: it renders the queue's first tile until the
 // scheduler closes.
 func (s *Scheduler) work() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
 	for {
-		s.mu.Lock()
 		for len(s.queue) == 0 && !s.closed {
 			s.wake.Wait()
 		}
 		if s.closed {
-			s.mu.Unlock()
+			s.busy--
+			s.settled.Broadcast()
 			return
 		}
 		k := s.queue[0]
@@ -175,17 +192,28 @@ func (s *Scheduler) work() {
 
 		s.mu.Lock()
 		// A job no longer in running was cancelled by a newer Request.
-		current := s.running[k] == j && !s.closed
-		landed := false
-		if current {
-			delete(s.running, k)
-			landed = s.store(k, img, err)
+		if s.running[k] != j || s.closed || !s.store(k, img, err) {
+			if s.running[k] == j {
+				delete(s.running, k)
+			}
+			continue
 		}
+		delete(s.running, k)
+		if s.ready == nil {
+			continue
+		}
+		// The callback may close the scheduler, which must not then wait
+		// for this worker: while in it, the worker does not count.
 		ready := s.ready
+		s.busy--
+		s.settled.Broadcast()
 		s.mu.Unlock()
-		if landed && ready != nil {
-			ready(k)
+		ready(k)
+		s.mu.Lock()
+		if s.closed {
+			return
 		}
+		s.busy++
 	}
 }
 
@@ -231,14 +259,18 @@ func (s *Scheduler) ClearErrors() {
 	clear(s.errs)
 }
 
-// Close cancels every render, drops the queue and waits for the workers to
-// finish. Later calls of Request do nothing.
+// Close cancels every render, drops the queue and waits for the renders
+// under way to return; no ready callback starts afterwards. It may be
+// called from a ready callback, and does not wait for callbacks under
+// way. Later calls of Request do nothing.
 func (s *Scheduler) Close() {
 	s.mu.Lock()
+	defer s.mu.Unlock()
 	s.closed = true
 	s.queue = nil
 	s.cancel()
 	s.wake.Broadcast()
-	s.mu.Unlock()
-	s.wg.Wait()
+	for s.busy > 0 {
+		s.settled.Wait()
+	}
 }

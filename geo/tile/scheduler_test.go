@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"image"
+	"math"
 	"slices"
 	"sync"
 	"testing"
@@ -252,5 +253,54 @@ func TestScheduler_Close(t *testing.T) {
 	s.Close()
 	if after := len(r.rendered()); after != before {
 		t.Errorf("%d renders after Close, want none", after-before)
+	}
+}
+
+func TestScheduler_closeFromReady(t *testing.T) {
+	s := tile.NewScheduler(paint, tile.NewCache(100*tileBytes), 2)
+	var once sync.Once
+	closed := make(chan struct{})
+	s.Request([]tile.Key{key(0), key(1), key(2), key(3)}, func(tile.Key) {
+		once.Do(func() {
+			s.Close() // waited for the worker calling it, for ever
+			close(closed)
+		})
+	})
+	receive(t, closed)
+	s.Close()
+}
+
+func TestScheduler_ignoresKeysThatAreNotNumbers(t *testing.T) {
+	bad := []tile.Key{
+		{Zoom: math.NaN(), Scale: 1},
+		{Zoom: 3, Scale: math.NaN()},
+		{Zoom: math.Inf(1), Scale: 1},
+		{Zoom: 3, Scale: 0},
+	}
+	for name, immediate := range map[string]bool{"workers": false, "immediate": true} {
+		t.Run(name, func(t *testing.T) {
+			r := newRecorder()
+			cache := tile.NewCache(100 * tileBytes)
+			s := tile.NewScheduler(r.render, cache, 1)
+			if immediate {
+				s = tile.NewImmediate(r.render, cache)
+			}
+			ready, landed := readyChan()
+			for range 3 {
+				s.Request(append(slices.Clone(bad), key(0)), ready)
+			}
+			if k := receive(t, landed); k != key(0) {
+				t.Errorf("tile %v landed, want %v", k, key(0))
+			}
+			s.Close()
+			for _, k := range r.rendered() {
+				if k != key(0) {
+					t.Errorf("rendered %v", k)
+				}
+			}
+			if cache.Len() != 1 {
+				t.Errorf("%d tiles cached, want 1", cache.Len())
+			}
+		})
 	}
 }

@@ -39,6 +39,11 @@ func (s *Scanner) syntaxError(msg string) error {
 	return &SyntaxError{Offset: s.pos, Msg: msg}
 }
 
+// Unexpected returns the syntax error for the byte at the scanner, or for
+// the end of its input, met while reading what context names ("after
+// array element").
+func (s *Scanner) Unexpected(context string) error { return s.unexpected(context) }
+
 // unexpected returns the syntax error for the byte at the scanner, or for
 // the end of the input; context says what was being read ("after array
 // element").

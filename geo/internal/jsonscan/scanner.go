@@ -164,7 +164,7 @@ func (s *Scanner) NextKey() (key []byte, ok bool, err error) {
 		s.pos = i
 		return nil, false, s.unexpected("looking for beginning of object key string")
 	}
-	if end := plainEnd(data, i+1); end < len(data) && data[end] == '"' {
+	if end := PlainEnd(data, i+1); end < len(data) && data[end] == '"' {
 		key, i = data[i+1:end], end+1
 	} else {
 		s.pos = i
@@ -252,7 +252,7 @@ func (s *Scanner) ReadString() ([]byte, error) {
 // readString reads the string that starts at the scanner's '"'.
 func (s *Scanner) readString() ([]byte, error) {
 	start := s.pos + 1
-	i := plainEnd(s.data, start)
+	i := PlainEnd(s.data, start)
 	if i < len(s.data) && s.data[i] == '"' {
 		s.pos = i + 1
 		return s.data[start:i], nil
@@ -260,11 +260,11 @@ func (s *Scanner) readString() ([]byte, error) {
 	return s.readEscapedString(start, i)
 }
 
-// plainEnd returns the offset of the first byte at or after i that ends
+// PlainEnd returns the offset of the first byte at or after i that ends
 // the plain run of a string: the closing quote, a backslash or one of the
 // control characters JSON forbids; or len(data). It looks at eight bytes
 // at a time.
-func plainEnd(data []byte, i int) int {
+func PlainEnd(data []byte, i int) int {
 	for ; i+8 <= len(data); i += 8 {
 		if m := specialBytes(binary.LittleEndian.Uint64(data[i:])); m != 0 {
 			return i + bits.TrailingZeros64(m)>>3
@@ -292,7 +292,7 @@ func specialBytes(word uint64) uint64 {
 func (s *Scanner) readEscapedString(start, i int) ([]byte, error) {
 	buf := append(s.scratch[:0], s.data[start:i]...)
 	for {
-		end := plainEnd(s.data, i)
+		end := PlainEnd(s.data, i)
 		buf = append(buf, s.data[i:end]...)
 		i = end
 		if i >= len(s.data) {
@@ -645,7 +645,7 @@ func (s *Scanner) afterElement(closer byte, what string) (closed bool, err error
 func (s *Scanner) skipString() error {
 	i := s.pos + 1
 	for {
-		i = plainEnd(s.data, i)
+		i = PlainEnd(s.data, i)
 		if i >= len(s.data) {
 			s.pos = i
 			return s.unexpected("")

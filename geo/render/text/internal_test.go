@@ -6,7 +6,10 @@ import (
 	"math"
 	"math/rand/v2"
 	"slices"
+	"strings"
 	"testing"
+	"time"
+	"unicode/utf8"
 )
 
 // unit costs every entry one byte.
@@ -68,6 +71,73 @@ func TestBalancedBreaks(t *testing.T) {
 				t.Errorf("balancedBreaks = %v, want %v", got, tc.want)
 			}
 		})
+	}
+}
+
+// TestBalancedBreaks_linearTime wraps labels of two lengths: eight times
+// the words must not take more than about eight times as long. Breaking
+// them by dynamic programming took time quadratic in the words, and a
+// 30 KB label 43 s.
+func TestBalancedBreaks_linearTime(t *testing.T) {
+	words := func(n int) []float64 {
+		r := rand.New(rand.NewPCG(1, 2))
+		w := make([]float64, n)
+		for i := range w {
+			w[i] = 10 + 50*r.Float64()
+		}
+		return w
+	}
+	timeOf := func(widths []float64) time.Duration {
+		best := time.Duration(math.MaxInt64)
+		for range 5 {
+			start := time.Now()
+			balancedBreaks(widths, 4, 120)
+			best = min(best, time.Since(start))
+		}
+		return best
+	}
+	small, large := words(20_000), words(160_000)
+	if got := balancedBreaks(large, 4, 120); len(got) < 160_000/4 {
+		t.Fatalf("%d lines for 160000 words", len(got))
+	}
+	ts, tl := timeOf(small), timeOf(large)
+	if ratio := float64(tl) / float64(ts); ratio > 24 {
+		t.Errorf("20000 words took %v, 160000 words %v: %.0f times as long", ts, tl, ratio)
+	}
+}
+
+func TestShortened(t *testing.T) {
+	long := strings.Repeat("Aral ", 100)
+	tests := map[string]struct {
+		in, want string
+	}{
+		"short":             {"Aral Sea", "Aral Sea"},
+		"exactly the limit": {strings.Repeat("я", MaxLabel), strings.Repeat("я", MaxLabel)},
+		"one over":          {strings.Repeat("я", MaxLabel+1), strings.Repeat("я", MaxLabel-1) + "…"},
+		"cut at a word":     {long, strings.TrimSpace(long[:195]) + "…"},
+		"one long word":     {strings.Repeat("я", 300), strings.Repeat("я", MaxLabel-1) + "…"},
+	}
+	for name, tc := range tests {
+		got := shortened(tc.in)
+		if got != tc.want {
+			t.Errorf("%s: shortened = %q, want %q", name, got, tc.want)
+		}
+		if n := utf8.RuneCountInString(got); n > MaxLabel {
+			t.Errorf("%s: %d characters", name, n)
+		}
+	}
+}
+
+func TestMeasure_hugeLabel(t *testing.T) {
+	label := strings.Repeat("Syr Darya ", 1_000_000) // 10 MB
+	st := Style{Size: 12, MaxWidth: 120}
+	start := time.Now()
+	m := Measure(label, st, 1)
+	if d := time.Since(start); d > 5*time.Second {
+		t.Errorf("measuring a 10 MB label took %v", d)
+	}
+	if m.Lines < 2 || m.Lines > MaxLabel/5 {
+		t.Errorf("a 10 MB label lays out in %d lines", m.Lines)
 	}
 }
 

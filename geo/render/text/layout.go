@@ -3,6 +3,8 @@ package text
 import (
 	"math"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 )
 
 // Metrics is the layout box of a label in device pixels: as wide as its
@@ -59,8 +61,44 @@ func Measure(s string, st Style, scale float64) Metrics {
 	return layoutOf(s, st, scale).metrics
 }
 
+// MaxLabel is the number of characters a label shows at most: a longer
+// one is cut at a word, if one ends near the limit, and ends with an
+// ellipsis. No map label is that long; one that is would cover the map,
+// and lay out in time and memory that grow with its length.
+const MaxLabel = 200
+
+// shortened returns s cut to MaxLabel characters, ellipsis included.
+func shortened(s string) string {
+	if len(s) <= MaxLabel {
+		return s
+	}
+	// cut is where the first MaxLabel-1 characters end, end where the
+	// first MaxLabel do.
+	cut, end := 0, 0
+	for n := 0; n < MaxLabel; n++ {
+		if end >= len(s) {
+			return s
+		}
+		if n == MaxLabel-1 {
+			cut = end
+		}
+		_, size := utf8.DecodeRuneInString(s[end:])
+		end += size
+	}
+	if end >= len(s) {
+		return s
+	}
+	// Back to the last space within the last fifth, so that no word is
+	// cut in two where the label has short words.
+	if space := strings.LastIndexFunc(s[:cut], unicode.IsSpace); space > cut*4/5 {
+		cut = space
+	}
+	return strings.TrimRightFunc(s[:cut], unicode.IsSpace) + "…"
+}
+
 // layoutOf returns the cached layout of s, laying it out on first use.
 func layoutOf(s string, st Style, scale float64) *layout {
+	s = shortened(s)
 	key := layoutKey{text: s, style: st.layoutKey(scale)}
 	if l, ok := layouts.get(key); ok {
 		return l
@@ -161,53 +199,62 @@ func (t *typeface) wrap(s string, ppem, spacing, limit float64) []string {
 
 // balancedBreaks splits words of the given widths, joined by join pixels,
 // into as few lines as filling each up to limit needs, then places the
-// breaks so that the widest line is as narrow as possible: a label reads
-// best as a compact block, not a full line over a lone word. On ties the
-// upper lines are the shorter ones. It returns the index of the first word
-// of every line.
+// breaks so that the widest line of several words is as narrow as
+// possible: a label reads best as a compact block, not a full line over a
+// lone word. A word wider than limit has a line of its own. On ties the
+// upper lines are the shorter ones. It returns the index of the first
+// word of every line.
+//
+// It takes time linear in the number of words: the narrowest width is
+// found by bisection, each step a greedy fill.
 func balancedBreaks(widths []float64, join, limit float64) []int {
-	n := len(widths)
-	prefix := make([]float64, n+1)
-	for i, w := range widths {
-		prefix[i+1] = prefix[i] + w
-	}
-	span := func(from, to int) float64 { // words[from:to] on one line
-		return prefix[to] - prefix[from] + float64(to-from-1)*join
-	}
-
 	lines := 1
-	for start, i := 0, 1; i < n; i++ {
-		if span(start, i+1) > limit {
+	for width, i := widths[0], 1; i < len(widths); i++ {
+		if width += join + widths[i]; width > limit {
 			lines++
-			start = i
+			width = widths[i]
 		}
 	}
-
-	// widest[k][j] is the narrowest widest line achievable when words[:j]
-	// fill k+1 lines, and first[k][j] the first word of the last of them.
-	widest := make([][]float64, lines)
-	first := make([][]int, lines)
-	for k := range lines {
-		widest[k] = make([]float64, n+1)
-		first[k] = make([]int, n+1)
-		for j := k + 1; j <= n; j++ {
-			if k == 0 {
-				widest[k][j] = span(0, j)
-				continue
-			}
-			widest[k][j] = math.Inf(1)
-			for i := k; i < j; i++ {
-				if w := max(widest[k-1][i], span(i, j)); w < widest[k][j] {
-					widest[k][j], first[k][j] = w, i
-				}
-			}
+	if lines == 1 {
+		return []int{0}
+	}
+	// The narrowest width that the words fill from the bottom up in as
+	// many lines: every width between it and limit does too.
+	lo, hi := 0.0, limit
+	for range bisections {
+		mid := (lo + hi) / 2
+		if fillUp(widths, join, mid, nil) <= lines {
+			hi = mid
+		} else {
+			lo = mid
 		}
 	}
-
 	starts := make([]int, lines)
-	for k, j := lines-1, n; k > 0; k-- {
-		starts[k] = first[k][j]
-		j = starts[k]
-	}
+	fillUp(widths, join, hi, starts)
 	return starts
+}
+
+// bisections is how many halvings narrow the width of a wrapped label
+// down: a 1000-pixel limit comes down to a thousandth of a pixel.
+const bisections = 20
+
+// fillUp fills lines at most width wide (but for single words wider than
+// that) from the last word up, each as full as it can be, and returns
+// their number. If starts has room for them all, it receives the index of
+// every line's first word, top line first.
+func fillUp(widths []float64, join, width float64, starts []int) int {
+	lines, line := 1, widths[len(widths)-1]
+	for i := len(widths) - 2; i >= 0; i-- {
+		if line += join + widths[i]; line > width {
+			if lines <= len(starts) {
+				starts[len(starts)-lines] = i + 1
+			}
+			lines++
+			line = widths[i]
+		}
+	}
+	if lines <= len(starts) {
+		starts[len(starts)-lines] = 0
+	}
+	return lines
 }

@@ -61,7 +61,7 @@ type Along struct {
 // shorter than the text, bends by more than MaxBend between neighbouring
 // glyphs, or along.Fits rejects a glyph box.
 func LayoutAlong(s string, st Style, scale float64, along Along) (*PathLayout, bool) {
-	s = strings.ReplaceAll(s, "\n", " ")
+	s = strings.ReplaceAll(shortened(s), "\n", " ")
 	st.MaxWidth = 0
 	scratch := alongScratches.Get().(*alongScratch)
 	defer alongScratches.Put(scratch)
