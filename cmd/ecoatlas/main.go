@@ -28,6 +28,7 @@ import (
 	"io"
 	"maps"
 	"os"
+	"path/filepath"
 	"runtime/debug"
 	"slices"
 	"strings"
@@ -36,17 +37,20 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/app"
 
+	"github.com/ecoatlas/ecoatlas/app/bookmarks"
 	"github.com/ecoatlas/ecoatlas/app/compare"
 	"github.com/ecoatlas/ecoatlas/app/declaration"
 	"github.com/ecoatlas/ecoatlas/app/filter"
 	"github.com/ecoatlas/ecoatlas/app/i18n"
 	"github.com/ecoatlas/ecoatlas/app/identify"
+	"github.com/ecoatlas/ecoatlas/app/measure"
 	"github.com/ecoatlas/ecoatlas/app/search"
 	"github.com/ecoatlas/ecoatlas/app/shell"
 	"github.com/ecoatlas/ecoatlas/app/spatial"
 	"github.com/ecoatlas/ecoatlas/app/workspace"
 	"github.com/ecoatlas/ecoatlas/assets"
 	"github.com/ecoatlas/ecoatlas/geo/atlas"
+	"github.com/ecoatlas/ecoatlas/geo/bookmark"
 	"github.com/ecoatlas/ecoatlas/geo/query"
 )
 
@@ -148,6 +152,8 @@ func run(args []string, stdout, stderr io.Writer) error {
 		spatial.New(engine, ident),
 		compare.New(engine, "aral"),
 		declaration.New(declaration.WithIdentify(ident)),
+		measure.New(),
+		bookmarks.New(filepath.Join(*wsDir, bookmark.FileName)),
 		ws, // last: it restores the others' state
 	))
 	defer s.Close()
