@@ -39,6 +39,7 @@ import (
 
 	"github.com/ecoatlas/ecoatlas/app/bookmarks"
 	"github.com/ecoatlas/ecoatlas/app/compare"
+	"github.com/ecoatlas/ecoatlas/app/coordinate"
 	"github.com/ecoatlas/ecoatlas/app/declaration"
 	"github.com/ecoatlas/ecoatlas/app/filter"
 	"github.com/ecoatlas/ecoatlas/app/i18n"
@@ -153,6 +154,7 @@ func run(args []string, stdout, stderr io.Writer) error {
 		compare.New(engine, "aral"),
 		declaration.New(declaration.WithIdentify(ident)),
 		measure.New(),
+		coordinate.New(),
 		bookmarks.New(filepath.Join(*wsDir, bookmark.FileName)),
 		ws, // last: it restores the others' state
 	))
