@@ -48,6 +48,7 @@ import (
 	"github.com/ecoatlas/ecoatlas/app/search"
 	"github.com/ecoatlas/ecoatlas/app/shell"
 	"github.com/ecoatlas/ecoatlas/app/spatial"
+	"github.com/ecoatlas/ecoatlas/app/tilepacks"
 	"github.com/ecoatlas/ecoatlas/app/workspace"
 	"github.com/ecoatlas/ecoatlas/assets"
 	"github.com/ecoatlas/ecoatlas/geo/atlas"
@@ -155,6 +156,7 @@ func run(args []string, stdout, stderr io.Writer) error {
 		declaration.New(declaration.WithIdentify(ident)),
 		measure.New(),
 		coordinate.New(),
+		tilepacks.New(),
 		bookmarks.New(filepath.Join(*wsDir, bookmark.FileName)),
 		ws, // last: it restores the others' state
 	))
