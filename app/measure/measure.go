@@ -246,6 +246,9 @@ func (f *Feature) Readout() string {
 	case f.mode == Distance && len(pts) >= 2:
 		lines = append(lines, i18n.T("measure.total", map[string]any{"Length": Length(f.Length())}))
 	}
+	if f.mode == Area && len(pts) >= 3 {
+		pts = append(pts, pts[0]) // the closing side
+	}
 	segments := len(pts) - 1
 	if first := segments - shownSegments; first > 0 {
 		lines = append(lines, i18n.N("measure.more", first))

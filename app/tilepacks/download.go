@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -243,6 +244,11 @@ func (f *Feature) StartDownload() error {
 	}
 	path, done := d.path, d.done
 	go func() {
+		// The save dialog leaves the file it was asked for empty: that is
+		// a new package, not a broken one to add to.
+		if st, err := os.Stat(path); err == nil && st.Size() == 0 {
+			os.Remove(path)
+		}
 		res, err := fetch.Download(ctx, area, t, path, opt)
 		fyne.Do(func() {
 			cancel()

@@ -267,6 +267,10 @@ func TestDownload_failuresListedAndResumed(t *testing.T) {
 	if !hasLabel(w, "Choose the MBTiles file") || !button(t, w, "Download").Disabled() {
 		t.Fatal("the download can start without a file")
 	}
+	// The save dialog creates the file empty.
+	if err := os.WriteFile(path, nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
 	f.SetDownloadFile(path)
 	if !hasLabel(w, " tiles, about ") || button(t, w, "Download").Disabled() {
 		t.Fatalf("no estimate, or the download cannot start: %q", labels(w))
