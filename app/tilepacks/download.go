@@ -196,13 +196,18 @@ func (f *Feature) showEstimate() {
 	}
 }
 
-// megabytes writes a size in MB, or GB from a thousand MB.
+// megabytes writes a size in MB (hundredths below one), or GB from a
+// thousand MB.
 func megabytes(bytes int64) string {
 	mb := float64(bytes) / 1e6
 	if mb >= 1000 {
 		return i18n.T("tilepacks.gb", map[string]any{"N": i18n.Number(mb/1000, 1)})
 	}
-	return i18n.T("tilepacks.mb", map[string]any{"N": i18n.Number(mb, 1)})
+	decimals := 1
+	if mb < 1 {
+		decimals = 2
+	}
+	return i18n.T("tilepacks.mb", map[string]any{"N": i18n.Number(mb, decimals)})
 }
 
 // StartDownload downloads the tiles the panel asks for into its file, in
