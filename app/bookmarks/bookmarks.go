@@ -65,8 +65,8 @@ func New(path string) *Feature {
 	return f
 }
 
-// Install adds the panel, its View menu item (Ctrl+B) and a toolbar
-// button to the shell.
+// Install adds the panel and its View menu item (Ctrl+B) to the shell;
+// the toolbar has no room for a button.
 func (f *Feature) Install(s *shell.Shell) {
 	f.shell = s
 	f.saver.failed = func(err error) { s.ShowError(err) }
@@ -76,9 +76,6 @@ func (f *Feature) Install(s *shell.Shell) {
 	view.Items = append(view.Items, fyne.NewMenuItemSeparator(),
 		&fyne.MenuItem{Label: i18n.T("bookmarks.menu"), Action: show, Shortcut: shortcut(fyne.KeyB)})
 	s.AddShortcut(fyne.KeyB, show)
-	button := widget.NewButtonWithIcon(i18n.T("bookmarks.title"), theme.StorageIcon(), show)
-	button.Importance = widget.LowImportance
-	s.AddToolbarItem(button)
 	if f.loadErr != nil {
 		s.ShowError(f.loadErr)
 		f.loadErr = nil

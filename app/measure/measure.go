@@ -40,6 +40,11 @@ const (
 	Area
 )
 
+// rulerIcon is the toolbar button's icon: a ruler, in the theme's
+// foreground colour.
+var rulerIcon = theme.NewThemedResource(fyne.NewStaticResource("ruler.svg", []byte(`<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 24 24">`+
+	`<path fill="#000" d="M2.3 16.5 16.5 2.3a1 1 0 0 1 1.4 0l3.8 3.8a1 1 0 0 1 0 1.4L7.5 21.7a1 1 0 0 1-1.4 0l-3.8-3.8a1 1 0 0 1 0-1.4Zm2.1.7 2.4 2.4L19.6 6.8l-2.4-2.4-1.6 1.6 1.5 1.5-1 1-1.5-1.5-1.4 1.4 2.2 2.2-1 1-2.2-2.2-1.4 1.4 1.5 1.5-1 1-1.5-1.5-1.4 1.4 2.2 2.2-1 1-2.2-2.2Z"/></svg>`)))
+
 // overlayName is the measurement's overlay on the map.
 const overlayName = "measure"
 
@@ -93,7 +98,7 @@ func (f *Feature) Install(s *shell.Shell) {
 	s.AddShortcut(fyne.KeyM, func() { f.Start(Distance) })
 
 	var button *widget.Button
-	button = widget.NewButtonWithIcon(i18n.T("measure.button"), theme.ContentAddIcon(), func() {
+	button = widget.NewButtonWithIcon("", rulerIcon, func() { // an icon: the toolbar is full
 		menu := fyne.NewMenu("",
 			fyne.NewMenuItem(i18n.T("measure.distance"), func() { f.Start(Distance) }),
 			fyne.NewMenuItem(i18n.T("measure.area"), func() { f.Start(Area) }))
