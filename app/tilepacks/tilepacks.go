@@ -105,7 +105,7 @@ func (f *Feature) Open(path string) {
 	below := f.thematicBottom()
 	work := func() {
 		ids, md, err := addPackage(context.Background(), scratch, path, below)
-		done := func() { f.opened1(path, scratch, ids, md, below, err) }
+		done := func() { f.showOpened(path, scratch, ids, md, below, err) }
 		if f.shell.Map().Immediate() {
 			done()
 		} else {
@@ -152,9 +152,9 @@ func sourceName(name string) string {
 	return "tiles_" + id
 }
 
-// opened1 shows a package opened in the background, or says why it could
+// showOpened shows a package opened in the background, or says why it could
 // not be.
-func (f *Feature) opened1(path string, scratch *atlas.Atlas, ids []string, md tilepack.Metadata, below string, err error) {
+func (f *Feature) showOpened(path string, scratch *atlas.Atlas, ids []string, md tilepack.Metadata, below string, err error) {
 	f.opening = ""
 	if err != nil {
 		f.shell.ShowError(fmt.Errorf("%s %w", i18n.T("tilepacks.openFailed", map[string]any{"File": filepath.Base(path)}), err))
