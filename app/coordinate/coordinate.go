@@ -3,6 +3,8 @@
 // or MGRS (geo/coord), says while the user types what is wrong with it,
 // and flies the map there, to a zoom that fits the precision typed, with
 // a pin and the position written in the status bar's notation beside it.
+// Tools › Copy the coordinates of a point puts the position of the next
+// click on the map on the clipboard, in that notation.
 package coordinate
 
 import (
@@ -33,16 +35,22 @@ const dialogWidth = 460
 // shell.WithFeatures; its methods are called on the UI goroutine.
 type Feature struct {
 	shell *shell.Shell
+	pick  *pickTool
 	text  string     // what was last typed in the dialog
 	pin   *orb.Point // the position gone to, if any
 	clear *fyne.MenuItem
 }
 
 // New returns the feature, with no pin on the map.
-func New() *Feature { return &Feature{} }
+func New() *Feature {
+	f := &Feature{}
+	f.pick = &pickTool{f: f}
+	return f
+}
 
-// Install adds Tools › Go to coordinate… (Ctrl+G) and Tools › Remove the
-// coordinate pin, and shows the pin again if there is one.
+// Install adds Tools › Go to coordinate… (Ctrl+G), Tools › Remove the
+// coordinate pin and Tools › Copy the coordinates of a point, and shows
+// the pin again if there is one.
 func (f *Feature) Install(s *shell.Shell) {
 	f.shell = s
 	f.clear = fyne.NewMenuItem(i18n.T("coordinate.clear"), f.ClearPin)
@@ -51,7 +59,8 @@ func (f *Feature) Install(s *shell.Shell) {
 	tools.Items = append(tools.Items, fyne.NewMenuItemSeparator(),
 		&fyne.MenuItem{Label: i18n.T("coordinate.menu"), Action: f.Ask,
 			Shortcut: &desktop.CustomShortcut{KeyName: fyne.KeyG, Modifier: fyne.KeyModifierShortcutDefault}},
-		f.clear)
+		f.clear,
+		fyne.NewMenuItem(i18n.T("coordinate.copy"), f.PickToCopy))
 	s.AddShortcut(fyne.KeyG, f.Ask)
 	f.showPin()
 }
@@ -214,3 +223,52 @@ func (o pinOverlay) Draw(dst *image.RGBA, vp viewport.Viewport) {
 	s.Pin(o.at)
 	s.Label(o.at, o.label, 12, -30)
 }
+
+// PickToCopy lends the map a tool whose next click copies the clicked
+// position to the clipboard, in the status bar's notation; Escape gives
+// the map back without copying.
+func (f *Feature) PickToCopy() {
+	f.pick.active = true
+	f.shell.UseTool(f.pick)
+	f.shell.Notify(i18n.T("coordinate.pick"))
+}
+
+// Copy puts a position on the clipboard in the status bar's notation and
+// says so.
+func (f *Feature) Copy(p orb.Point) {
+	text, err := coord.Format(p, f.shell.CoordinateFormat())
+	if err != nil {
+		f.shell.ShowError(err)
+		return
+	}
+	fyne.CurrentApp().Clipboard().SetContent(text)
+	f.shell.Notify(i18n.T("coordinate.copied", map[string]any{"Text": text}))
+}
+
+// pickTool copies the position of one click, then gives the map back.
+type pickTool struct {
+	f      *Feature
+	active bool // lent the map and not yet used
+}
+
+func (t *pickTool) Tapped(vp viewport.Viewport, p orb.Point) {
+	if t.release() {
+		t.f.Copy(vp.FromPixel(p))
+	}
+}
+
+// release gives the map back, once, and reports whether the tool had it.
+func (t *pickTool) release() bool {
+	if !t.active {
+		return false
+	}
+	t.active = false
+	t.f.shell.ReleaseTool(t)
+	return true
+}
+
+func (t *pickTool) DoubleTapped(viewport.Viewport, orb.Point) bool       { return false }
+func (t *pickTool) Dragged(viewport.Viewport, orb.Point, orb.Point) bool { return false }
+func (t *pickTool) DragEnd(viewport.Viewport, orb.Point)                 {}
+func (t *pickTool) Hovered(viewport.Viewport, orb.Point, bool)           {}
+func (t *pickTool) Cancelled()                                           { t.release() }

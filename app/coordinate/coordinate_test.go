@@ -162,3 +162,47 @@ func TestAsk_theDialogChecksWhileTyping(t *testing.T) {
 		t.Errorf("after Go the map is at %v, want 77.3 42.45", c)
 	}
 }
+
+func TestPickToCopy_copiesTheClickedPoint(t *testing.T) {
+	s, w, _ := newShell(t)
+	s.SetCoordinateFormat(coord.KindMGRS)
+	var copyItem *fyne.MenuItem
+	for _, it := range s.Menu("menu.tools").Items {
+		if it.Label == "Copy the coordinates of a point" {
+			copyItem = it
+		}
+	}
+	if copyItem == nil {
+		t.Fatal("no Tools menu item to copy coordinates")
+	}
+	copyItem.Action()
+	if s.Map().Tool() == nil {
+		t.Fatal("the map has no tool to pick the point with")
+	}
+	vp := s.Map().Viewport()
+	s.Map().Tapped(&fyne.PointEvent{Position: fyne.NewPos(200, 150)})
+	want, _ := coord.Format(vp.FromPixel(orb.Point{200, 150}), coord.KindMGRS)
+	if got := fyne.CurrentApp().Clipboard().Content(); got != want {
+		t.Errorf("the clipboard holds %q, want %q", got, want)
+	}
+	if s.Map().Tool() != nil {
+		t.Error("the tool kept the map after its click")
+	}
+	found := false
+	for _, o := range test.LaidOutObjects(w.Content()) {
+		if l, ok := o.(*widget.Label); ok && l.Text == "Copied "+want {
+			found = true
+		}
+	}
+	if !found {
+		t.Error("no notice says what was copied")
+	}
+
+	// Escape gives the map back without copying.
+	fyne.CurrentApp().Clipboard().SetContent("")
+	copyItem.Action()
+	s.Map().TypedKey(&fyne.KeyEvent{Name: fyne.KeyEscape})
+	if s.Map().Tool() != nil || fyne.CurrentApp().Clipboard().Content() != "" {
+		t.Error("Escape did not give the map back, or copied")
+	}
+}
