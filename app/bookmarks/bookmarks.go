@@ -118,7 +118,7 @@ func (f *Feature) Jump(id string) error {
 // Import adds the bookmarks of a file that the list does not have yet,
 // reading it off the UI goroutine, and says how many it added.
 func (f *Feature) Import(path string) {
-	go func() {
+	f.background(func() func() {
 		var l bookmark.List
 		data, err := os.ReadFile(path)
 		if err == nil {
@@ -126,7 +126,7 @@ func (f *Feature) Import(path string) {
 				err = fmt.Errorf("%s: %w", path, err)
 			}
 		}
-		fyne.Do(func() {
+		return func() {
 			if err != nil {
 				f.shell.ShowError(err)
 				return
@@ -134,22 +134,36 @@ func (f *Feature) Import(path string) {
 			n := f.list.Import(l)
 			f.changed()
 			f.shell.Notify(i18n.N("bookmarks.imported", n))
-		})
-	}()
+		}
+	})
 }
 
 // Export writes every bookmark to a file, off the UI goroutine.
 func (f *Feature) Export(path string) {
 	l := f.List()
-	go func() {
+	f.background(func() func() {
 		err := bookmark.Save(path, l)
-		fyne.Do(func() {
+		return func() {
 			if err != nil {
 				f.shell.ShowError(err)
 				return
 			}
 			f.shell.Notify(i18n.N("bookmarks.exported", len(l), map[string]any{"N": i18n.Int(len(l)), "File": path}))
-		})
+		}
+	})
+}
+
+// background runs work off the UI goroutine and then what it returns on
+// it; in place when the map renders immediately (in tests), where Fyne's
+// test driver would run the second part on the worker's goroutine.
+func (f *Feature) background(work func() (then func())) {
+	if f.shell.Map().Immediate() {
+		work()()
+		return
+	}
+	go func() {
+		then := work()
+		fyne.Do(then)
 	}()
 }
 
