@@ -1,13 +1,15 @@
-// Package measure is the map's measuring tool: the distance along a line
-// and the area of a polygon the user clicks on the map, geodesic on the
-// WGS 84 ellipsoid (geo/geodesic, PROJ's geod), shown live while drawing
-// in a card over the map: the total, and each segment's length and
-// azimuth. A double click or Enter finishes, Escape cancels; a finished
-// measurement stays on the map until cleared or another starts.
+// Package measure is the map's measuring tool: the distance along a line,
+// the area of a polygon, and the radius and area of a circle the user
+// clicks on the map, geodesic on the WGS 84 ellipsoid (geo/geodesic,
+// PROJ's geod), shown live while drawing in a card over the map: the
+// total, and each segment's length and azimuth. A double click or Enter
+// finishes (a circle finishes at its second click), Escape cancels; a
+// finished measurement stays on the map until cleared or another starts.
 //
-// Tools › Measure distance (Ctrl+M) and Measure area, or the toolbar's
-// Measure button, start it; the tool borrows the map from identify and
-// gives it back when the measurement is finished or cancelled.
+// Tools › Measure distance (Ctrl+M), Measure area and Measure a circle,
+// or the toolbar's ruler, start it; the tool borrows the map from
+// identify and gives it back when the measurement is finished or
+// cancelled.
 package measure
 
 import (
@@ -38,7 +40,14 @@ const (
 	Distance Mode = iota
 	// Area measures the area of the polygon through the points.
 	Area
+	// Circle measures the geodesic circle with its centre at the first
+	// point through the second: its radius and area.
+	Circle
 )
+
+// circleSegments is how many sides the drawn and measured circle has:
+// its area falls short of the true circle's by 0.04 %.
+const circleSegments = 128
 
 // rulerIcon is the toolbar button's icon: a ruler, in the theme's
 // foreground colour.
@@ -94,14 +103,16 @@ func (f *Feature) Install(s *shell.Shell) {
 	tools.Items = append(tools.Items, fyne.NewMenuItemSeparator(),
 		&fyne.MenuItem{Label: i18n.T("measure.distance"), Action: func() { f.Start(Distance) },
 			Shortcut: &desktop.CustomShortcut{KeyName: fyne.KeyM, Modifier: fyne.KeyModifierShortcutDefault}},
-		fyne.NewMenuItem(i18n.T("measure.area"), func() { f.Start(Area) }))
+		fyne.NewMenuItem(i18n.T("measure.area"), func() { f.Start(Area) }),
+		fyne.NewMenuItem(i18n.T("measure.circle"), func() { f.Start(Circle) }))
 	s.AddShortcut(fyne.KeyM, func() { f.Start(Distance) })
 
 	var button *widget.Button
 	button = widget.NewButtonWithIcon("", rulerIcon, func() { // an icon: the toolbar is full
 		menu := fyne.NewMenu("",
 			fyne.NewMenuItem(i18n.T("measure.distance"), func() { f.Start(Distance) }),
-			fyne.NewMenuItem(i18n.T("measure.area"), func() { f.Start(Area) }))
+			fyne.NewMenuItem(i18n.T("measure.area"), func() { f.Start(Area) }),
+			fyne.NewMenuItem(i18n.T("measure.circle"), func() { f.Start(Circle) }))
 		c := fyne.CurrentApp().Driver().CanvasForObject(button)
 		at := fyne.CurrentApp().Driver().AbsolutePositionForObject(button).Add(fyne.NewPos(0, button.Size().Height))
 		widget.ShowPopUpMenuAtPosition(menu, c, at)
@@ -150,12 +161,15 @@ func (f *Feature) Add(p orb.Point) {
 	}
 	f.points = append(f.points, p)
 	f.update()
+	if f.mode == Circle && len(f.points) == 2 {
+		f.Finish() // the centre and a point on the circle are all it takes
+	}
 }
 
 // Finish ends the measurement, as Enter or a double click does: it stays
 // on the map with its result, and the map's pointer goes back to
-// identifying. Too few points (two for a distance, three for an area)
-// cancel instead.
+// identifying. Too few points (two for a distance or a circle, three for
+// an area) cancel instead.
 func (f *Feature) Finish() {
 	if !f.active {
 		return
@@ -193,15 +207,32 @@ func (f *Feature) Clear() {
 
 // Length returns the geodesic length in metres of the line through the
 // points (the pointer's position included while measuring), closed for
-// an area: its perimeter.
+// an area: its perimeter; for a circle, its radius.
 func (f *Feature) Length() float64 {
 	return geodesic.Length(orb.LineString(f.path(f.mode == Area)))
 }
 
+// circle returns the ring of the circle being measured, nil without a
+// radius.
+func (f *Feature) circle() orb.Ring {
+	pts := f.path(false)
+	if f.mode != Circle || len(pts) < 2 {
+		return nil
+	}
+	ring, err := geodesic.Circle(pts[0], geodesic.Distance(pts[0], pts[1]), circleSegments)
+	if err != nil {
+		return nil
+	}
+	return ring
+}
+
 // EnclosedArea returns the geodesic area in square metres of the polygon
 // through the points (the pointer's position included while measuring),
-// 0 for a distance.
+// or of the circle, 0 for a distance.
 func (f *Feature) EnclosedArea() float64 {
+	if f.mode == Circle {
+		return geodesic.Area(f.circle())
+	}
 	pts := f.path(false)
 	if f.mode != Area || len(pts) < 3 {
 		return 0
@@ -230,8 +261,12 @@ func (f *Feature) minPoints() int {
 	return 2
 }
 
-// result is the measurement's headline: the length or the area.
+// result is the measurement's headline: the length, the area, or the
+// circle's radius.
 func (f *Feature) result() string {
+	if f.mode == Circle {
+		return i18n.T("measure.radius", map[string]any{"Length": Length(f.Length())})
+	}
 	if f.mode == Area {
 		return AreaText(f.EnclosedArea())
 	}
@@ -250,6 +285,9 @@ func (f *Feature) Readout() string {
 			i18n.T("measure.perimeter", map[string]any{"Length": Length(f.Length())}))
 	case f.mode == Distance && len(pts) >= 2:
 		lines = append(lines, i18n.T("measure.total", map[string]any{"Length": Length(f.Length())}))
+	case f.mode == Circle && len(pts) >= 2:
+		lines = append(lines, i18n.T("measure.radius", map[string]any{"Length": Length(f.Length())}),
+			i18n.T("measure.enclosed", map[string]any{"Area": AreaText(f.EnclosedArea())}))
 	}
 	if f.mode == Area && len(pts) >= 3 {
 		pts = append(pts, pts[0]) // the closing side
@@ -264,6 +302,8 @@ func (f *Feature) Readout() string {
 	}
 	if f.active {
 		switch {
+		case f.mode == Circle:
+			lines = append(lines, i18n.T("measure.hint.circle"))
 		case len(f.points) == 0:
 			lines = append(lines, i18n.T("measure.hint.start"))
 		case f.mode == Area:
@@ -293,9 +333,12 @@ func (f *Feature) update() {
 		f.shell.Map().SetOverlay(overlayName, nil)
 		return
 	}
-	if f.mode == Area {
+	switch f.mode {
+	case Area:
 		f.title.SetText(i18n.T("measure.title.area"))
-	} else {
+	case Circle:
+		f.title.SetText(i18n.T("measure.title.circle"))
+	default:
 		f.title.SetText(i18n.T("measure.title.distance"))
 	}
 	f.lines.SetText(f.Readout())
@@ -314,6 +357,10 @@ func (f *Feature) update() {
 // the line, the points and the result beside the last point.
 func (f *Feature) Draw(dst *image.RGBA, vp viewport.Viewport) {
 	s := sketch.New(dst, vp)
+	if ring := f.circle(); ring != nil {
+		s.Area(ring, sketch.Wash)
+		s.Line(ring, true, 2.5, sketch.Ink, false)
+	}
 	if f.mode == Area && len(f.drawn) >= 4 {
 		s.Area(f.drawn, sketch.Wash)
 	}

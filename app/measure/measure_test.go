@@ -238,3 +238,29 @@ func TestUnits(t *testing.T) {
 		}
 	}
 }
+
+func TestMeasure_circleFromItsCentreAndRim(t *testing.T) {
+	s, w, f := newShell(t)
+	menuItem(t, s, "Measure a circle").Action()
+	if text := cardText(w); !strings.Contains(text, "Click the centre") {
+		t.Errorf("the card reads %q, want the circle's hint", text)
+	}
+	vp := s.Map().Viewport()
+	click(s, 300, 300)
+	click(s, 450, 300)
+	centre, rim := vp.FromPixel(orb.Point{300, 300}), vp.FromPixel(orb.Point{450, 300})
+	r := geodesic.Distance(centre, rim)
+	if f.Measuring() || s.Map().Tool() != nil {
+		t.Fatal("the circle did not finish at its second click")
+	}
+	if math.Abs(f.Length()-r) > 1e-6 {
+		t.Errorf("radius %v m, want %v", f.Length(), r)
+	}
+	if a, want := f.EnclosedArea(), math.Pi*r*r; math.Abs(a-want) > 1e-3*want {
+		t.Errorf("area %v m², want about πr² = %v", a, want)
+	}
+	text := cardText(w)
+	if !strings.Contains(text, "Radius: "+measure.Length(r)) || !strings.Contains(text, "Area: "+measure.AreaText(f.EnclosedArea())) {
+		t.Errorf("the card reads %q", text)
+	}
+}
