@@ -39,6 +39,11 @@ func (v *View) FlyToIn(b orb.Bound, d time.Duration) {
 	v.animateTo(v.fitted(b), d, &b)
 }
 
+// AnimateTo moves the view, in a short animation, to the centre and zoom
+// of vp (kept within the map's bounds and zoom limits), as a bookmark or a
+// story step asks.
+func (v *View) AnimateTo(vp viewport.Viewport) { v.animateTo(vp, flyDuration, nil) }
+
 // Animating reports whether the view is moving in an animation.
 func (v *View) Animating() bool { return v.animating }
 

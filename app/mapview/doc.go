@@ -26,7 +26,9 @@
 // The view stays on the data: it cannot be panned off the style's bounds
 // (it is centred on them when larger), it zooms out at most a level beyond
 // showing all of its home bound, and in no further than the style's
-// max_zoom, past which the embedded data would only be magnified.
+// max_zoom, past which the embedded data would only be magnified (a
+// feature showing deeper data, such as a tile package, raises the limit
+// with [View.SetMaxZoom]).
 //
 // Input handled by [View]:
 //

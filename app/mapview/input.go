@@ -125,7 +125,8 @@ func (v *View) TypedRune(r rune) {
 }
 
 // TypedKey pans with the arrow keys, by a fifth of the view, shows the
-// whole region on Home and cancels the tool's work on Escape.
+// whole region on Home, cancels the tool's work on Escape and finishes it
+// on Enter (see [Finisher]).
 func (v *View) TypedKey(e *fyne.KeyEvent) {
 	dx, dy := keyPanFraction*v.vp.Width, keyPanFraction*v.vp.Height
 	switch e.Name {
@@ -142,6 +143,10 @@ func (v *View) TypedKey(e *fyne.KeyEvent) {
 	case fyne.KeyEscape:
 		if v.tool != nil {
 			v.tool.Cancelled()
+		}
+	case fyne.KeyReturn, fyne.KeyEnter:
+		if f, ok := v.tool.(Finisher); ok {
+			f.Finish()
 		}
 	}
 }

@@ -37,6 +37,12 @@ type Tool interface {
 	Cancelled()
 }
 
+// Finisher is a [Tool] that has work to finish on Enter, such as a line
+// being measured: the view calls Finish when Enter or Return is typed.
+type Finisher interface {
+	Finish()
+}
+
 // Overlay draws above the map's tiles and labels, on every frame: a
 // selection, a measured line, a clause's badges. Draw runs on the UI
 // goroutine as a frame is composed, so it must take a few milliseconds at

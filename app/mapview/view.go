@@ -345,6 +345,24 @@ func (v *View) setViewport(vp viewport.Viewport) {
 	}
 }
 
+// MaxZoom returns the deepest zoom the view goes to.
+func (v *View) MaxZoom() float64 { return v.maxZoom }
+
+// SetMaxZoom sets the deepest zoom the view goes to (at most
+// [viewport.MaxZoom]): the style's max_zoom at first, deeper while a
+// layer with more detail is shown, such as a tile package of deeper zooms.
+// A view deeper than z zooms out to it.
+func (v *View) SetMaxZoom(z float64) {
+	z = min(z, viewport.MaxZoom)
+	if z == v.maxZoom {
+		return
+	}
+	v.maxZoom = z
+	if v.vp.Zoom > z {
+		v.moveTo(v.vp)
+	}
+}
+
 // zoomOutLevels is how far the view zooms out beyond showing the whole
 // home bound: far enough to see the region among its neighbours, not so
 // far that it shrinks to a speck.

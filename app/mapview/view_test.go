@@ -516,6 +516,51 @@ func TestView_overlaysDrawAboveTheMap(t *testing.T) {
 	}
 }
 
+func TestView_maxZoomCanBeRaisedAndLowered(t *testing.T) {
+	v, _ := newView(t, 320, 200)
+	styleMax := v.MaxZoom()
+	v.SetMaxZoom(styleMax + 3)
+	v.SetViewport(viewport.New(orb.Point{69.3, 41.3}, styleMax+2.5, 0, 0, 1))
+	if got := v.Viewport().Zoom; got != styleMax+2.5 {
+		t.Errorf("with the limit raised the view went to zoom %v, want %v", got, styleMax+2.5)
+	}
+	v.SetMaxZoom(styleMax)
+	if got := v.Viewport().Zoom; got != styleMax {
+		t.Errorf("with the limit lowered again the view is at zoom %v, want %v", got, styleMax)
+	}
+}
+
+// finishingTool is a tool that counts Enter.
+type finishingTool struct {
+	recordingTool
+	finished int
+}
+
+func (f *finishingTool) Finish() { f.finished++ }
+
+func TestView_enterFinishesTheToolsWork(t *testing.T) {
+	v, _ := newView(t, 320, 200)
+	tool := &finishingTool{}
+	v.SetTool(tool)
+	v.TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn})
+	v.TypedKey(&fyne.KeyEvent{Name: fyne.KeyEnter})
+	if tool.finished != 2 {
+		t.Errorf("Finish called %d times for Return and Enter, want 2", tool.finished)
+	}
+	v.SetTool(&recordingTool{}) // a tool that is no Finisher ignores Enter
+	v.TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn})
+}
+
+func TestView_animateToEndsAtTheView(t *testing.T) {
+	v, _ := newView(t, 320, 200)
+	to := viewport.New(orb.Point{77.2, 42.4}, 8.25, 0, 0, 1)
+	v.AnimateTo(to)
+	got := v.Viewport()
+	if !near(got.Center, to.Center, 1e-9) || got.Zoom != to.Zoom {
+		t.Errorf("the animation ended at %v z%v, want %v z%v", got.Center, got.Zoom, to.Center, to.Zoom)
+	}
+}
+
 // TestView_labelBoxes checks the boxes an overlay keeps its marks off:
 // switching the labels from English to Russian changes the frame inside
 // the boxes of the labels of either language and nowhere else; and a view

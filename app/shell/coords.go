@@ -4,22 +4,105 @@ import (
 	"fmt"
 	"math"
 
+	"fyne.io/fyne/v2"
 	"github.com/paulmach/orb"
 
 	"github.com/ecoatlas/ecoatlas/app/i18n"
+	"github.com/ecoatlas/ecoatlas/geo/coord"
 )
 
-// formatLonLat returns a lon/lat point as the status bar shows it:
-// latitude first, in decimal degrees and in degrees, minutes and seconds,
-// such as "42.4567° N 77.1234° E · 42°27′24″ N 77°07′24″ E".
-func formatLonLat(p orb.Point) string {
+// CoordinateFormats are the notations the status bar can show the
+// pointer's position in, in the order its chooser lists them.
+var CoordinateFormats = []coord.Kind{coord.KindDecimal, coord.KindDMS, coord.KindUTM, coord.KindMGRS}
+
+// coordinateFormatPreference is the preference that keeps the readout's
+// notation from one session to the next.
+const coordinateFormatPreference = "coordinateFormat"
+
+// CoordinateFormat returns the notation the status bar shows the
+// pointer's position in.
+func (s *Shell) CoordinateFormat() coord.Kind { return s.coordinates }
+
+// SetCoordinateFormat makes the status bar show the pointer's position in
+// a notation of [CoordinateFormats], remembered for the next session, and
+// tells the OnCoordinateFormatChanged listeners.
+func (s *Shell) SetCoordinateFormat(k coord.Kind) {
+	if k == s.coordinates || !validFormat(k) {
+		return
+	}
+	s.coordinates = k
+	s.app.Preferences().SetString(coordinateFormatPreference, string(k))
+	s.status.setFormat(k)
+	s.coordinateMenu()
+	s.RefreshMenu()
+	for _, f := range s.formatListeners {
+		f(k)
+	}
+}
+
+// OnCoordinateFormatChanged adds a function called with the new notation
+// whenever the status bar's changes.
+func (s *Shell) OnCoordinateFormatChanged(f func(coord.Kind)) {
+	s.formatListeners = append(s.formatListeners, f)
+}
+
+// FormatCoordinate writes a lon/lat point in the status bar's notation,
+// as the status bar shows it.
+func (s *Shell) FormatCoordinate(p orb.Point) string { return formatPosition(p, s.coordinates) }
+
+// validFormat reports whether k is one of CoordinateFormats.
+func validFormat(k coord.Kind) bool {
+	for _, f := range CoordinateFormats {
+		if f == k {
+			return true
+		}
+	}
+	return false
+}
+
+// savedFormat returns the notation of the last session, decimal degrees
+// at first.
+func savedFormat(a fyne.App) coord.Kind {
+	k := coord.Kind(a.Preferences().StringWithFallback(coordinateFormatPreference, string(coord.KindDecimal)))
+	if !validFormat(k) {
+		return coord.KindDecimal
+	}
+	return k
+}
+
+// formatName returns the name of a notation, as the chooser shows it.
+func formatName(k coord.Kind) string { return i18n.T("coords.format." + string(k)) }
+
+// coordinateMenu fills the View menu's Coordinates submenu, the current
+// notation checked.
+func (s *Shell) coordinateMenu() {
+	if s.formatItem == nil {
+		return
+	}
+	s.formatItem.ChildMenu.Items = nil
+	for _, k := range CoordinateFormats {
+		item := fyne.NewMenuItem(formatName(k), func() { s.SetCoordinateFormat(k) })
+		item.Checked = k == s.coordinates
+		s.formatItem.ChildMenu.Items = append(s.formatItem.ChildMenu.Items, item)
+	}
+}
+
+// formatPosition returns a lon/lat point in a notation, latitude first:
+// "42.4567° N 77.1234° E", "42°27′24″ N 77°07′24″ E", "43T 500000
+// 4700000" or "43T GH 12345 67890". Degrees are written to about 10 m,
+// UTM and MGRS to the metre; a point off the UTM grid (beyond 84° N or
+// 80° S) is written in decimal degrees.
+func formatPosition(p orb.Point, k coord.Kind) string {
 	lon, lat := p[0], p[1]
-	return i18n.T("status.cursor", map[string]any{
-		"Lat":    decimal(lat, "coords.north", "coords.south"),
-		"Lon":    decimal(lon, "coords.east", "coords.west"),
-		"LatDMS": dms(lat, "coords.north", "coords.south"),
-		"LonDMS": dms(lon, "coords.east", "coords.west"),
-	})
+	switch k {
+	case coord.KindDMS:
+		return dms(lat, "coords.north", "coords.south") + " " + dms(lon, "coords.east", "coords.west")
+	case coord.KindUTM, coord.KindMGRS:
+		if text, err := coord.Format(p, k); err == nil {
+			return text
+		}
+	}
+	return decimal(lat, "coords.north", "coords.south") + " " + decimal(lon, "coords.east", "coords.west")
 }
 
 // decimal formats an angle with four decimals (about 10 m) and the

@@ -10,29 +10,52 @@ import (
 
 	"github.com/paulmach/orb"
 
+	"github.com/ecoatlas/ecoatlas/geo/coord"
 	"github.com/ecoatlas/ecoatlas/geo/style"
 	"github.com/ecoatlas/ecoatlas/geo/viewport"
 )
 
-func TestFormatLonLat(t *testing.T) {
+func TestFormatPosition(t *testing.T) {
 	for name, tt := range map[string]struct {
-		lonlat orb.Point
-		want   string
+		lonlat       orb.Point
+		decimal, dms string
 	}{
-		"Issyk-Kul":             {orb.Point{77.1234, 42.4567}, "42.4567° N 77.1234° E · 42°27′24″ N 77°07′24″ E"},
-		"south and west":        {orb.Point{-58.3816, -34.6037}, "34.6037° S 58.3816° W · 34°36′13″ S 58°22′54″ W"},
-		"origin":                {orb.Point{0, 0}, "0.0000° N 0.0000° E · 0°00′00″ N 0°00′00″ E"},
-		"rounds up to a whole":  {orb.Point{59.9999, 59.99999}, "60.0000° N 59.9999° E · 60°00′00″ N 60°00′00″ E"},
-		"tiny negative is zero": {orb.Point{-0.00001, -0.00001}, "0.0000° N 0.0000° E · 0°00′00″ N 0°00′00″ E"},
-		"negative, DMS nonzero": {orb.Point{-0.0001, -0.0001}, "0.0001° S 0.0001° W · 0°00′00″ N 0°00′00″ E"},
-		"minutes carry":         {orb.Point{45.99999, 12.50000}, "12.5000° N 46.0000° E · 12°30′00″ N 46°00′00″ E"},
-		"antimeridian":          {orb.Point{-180, 85.05113}, "85.0511° N 180.0000° W · 85°03′04″ N 180°00′00″ W"},
+		"Issyk-Kul":             {orb.Point{77.1234, 42.4567}, "42.4567° N 77.1234° E", "42°27′24″ N 77°07′24″ E"},
+		"south and west":        {orb.Point{-58.3816, -34.6037}, "34.6037° S 58.3816° W", "34°36′13″ S 58°22′54″ W"},
+		"origin":                {orb.Point{0, 0}, "0.0000° N 0.0000° E", "0°00′00″ N 0°00′00″ E"},
+		"rounds up to a whole":  {orb.Point{59.9999, 59.99999}, "60.0000° N 59.9999° E", "60°00′00″ N 60°00′00″ E"},
+		"tiny negative is zero": {orb.Point{-0.00001, -0.00001}, "0.0000° N 0.0000° E", "0°00′00″ N 0°00′00″ E"},
+		"negative, DMS nonzero": {orb.Point{-0.0001, -0.0001}, "0.0001° S 0.0001° W", "0°00′00″ N 0°00′00″ E"},
+		"minutes carry":         {orb.Point{45.99999, 12.50000}, "12.5000° N 46.0000° E", "12°30′00″ N 46°00′00″ E"},
+		"antimeridian":          {orb.Point{-180, 85.05113}, "85.0511° N 180.0000° W", "85°03′04″ N 180°00′00″ W"},
 	} {
 		t.Run(name, func(t *testing.T) {
-			if got := formatLonLat(tt.lonlat); got != tt.want {
-				t.Errorf("formatLonLat(%v) =\n %q, want\n %q", tt.lonlat, got, tt.want)
+			if got := formatPosition(tt.lonlat, coord.KindDecimal); got != tt.decimal {
+				t.Errorf("decimal %v =\n %q, want\n %q", tt.lonlat, got, tt.decimal)
+			}
+			if got := formatPosition(tt.lonlat, coord.KindDMS); got != tt.dms {
+				t.Errorf("DMS %v =\n %q, want\n %q", tt.lonlat, got, tt.dms)
 			}
 		})
+	}
+}
+
+// TestFormatPosition_grids checks the UTM and MGRS readouts against
+// PROJ's cs2cs (echo 42.4567 77.1234 | cs2cs EPSG:4326 EPSG:32643 gives
+// 674595.51 4702669.58); MGRS truncates where UTM rounds.
+func TestFormatPosition_grids(t *testing.T) {
+	p := orb.Point{77.1234, 42.4567}
+	for k, want := range map[coord.Kind]string{
+		coord.KindUTM:  "43T 674596 4702670",
+		coord.KindMGRS: "43T FH 74595 02669",
+	} {
+		if got := formatPosition(p, k); got != want {
+			t.Errorf("%s: %q, want %q", k, got, want)
+		}
+	}
+	// Beyond UTM's 84° N the readout falls back to degrees.
+	if got := formatPosition(orb.Point{10, 85}, coord.KindUTM); got != "85.0000° N 10.0000° E" {
+		t.Errorf("north of the UTM grid: %q, want decimal degrees", got)
 	}
 }
 

@@ -23,6 +23,7 @@ import (
 	"github.com/ecoatlas/ecoatlas/app/layerpanel"
 	"github.com/ecoatlas/ecoatlas/app/mapview"
 	"github.com/ecoatlas/ecoatlas/geo/atlas"
+	"github.com/ecoatlas/ecoatlas/geo/coord"
 	"github.com/ecoatlas/ecoatlas/geo/style"
 	"github.com/ecoatlas/ecoatlas/geo/viewport"
 )
@@ -84,6 +85,10 @@ type Shell struct {
 	defaultTool    mapview.Tool
 	mapObjects     *fyne.Container // the objects floating over the map
 
+	coordinates     coord.Kind     // the notation of the pointer readout
+	formatItem      *fyne.MenuItem // View > Coordinates
+	formatListeners []func(coord.Kind)
+
 	features          []Feature
 	uiLanguage        string
 	languageListeners []func(string)
@@ -118,7 +123,7 @@ func New(a fyne.App, w fyne.Window, at *atlas.Atlas, st *style.Style, opts ...Op
 	for _, opt := range opts {
 		opt(&c)
 	}
-	s := &Shell{app: a, window: w, atlas: at, places: placesOf(at.Style), features: c.features}
+	s := &Shell{app: a, window: w, atlas: at, places: placesOf(at.Style), features: c.features, coordinates: savedFormat(a)}
 	s.view = mapview.New(at, st, append([]mapview.Option{mapview.WithLanguage(c.lang)}, c.mapOpts...)...)
 	s.build(st)
 	return s
@@ -129,7 +134,7 @@ func New(a fyne.App, w fyne.Window, at *atlas.Atlas, st *style.Style, opts ...Op
 func (s *Shell) build(st *style.Style) {
 	w := s.window
 	s.about = func() { newAbout(w, s.app.Metadata().Version).Show() }
-	s.status = newStatusBar(s.about)
+	s.status = newStatusBar(s.coordinates, s.about, s.SetCoordinateFormat)
 	s.view.OnViewportChanged = s.viewportChanged
 	s.view.OnCursor = s.status.setCursor
 	s.layers = layerpanel.New(s.atlas, st)
@@ -262,6 +267,9 @@ func (s *Shell) menu() *fyne.MainMenu {
 		item.Checked = l.Tag == i18n.Current()
 		ui.ChildMenu.Items = append(ui.ChildMenu.Items, item)
 	}
+	s.formatItem = fyne.NewMenuItem(i18n.T("menu.coordinates"), nil)
+	s.formatItem.ChildMenu = fyne.NewMenu("")
+	s.coordinateMenu()
 	labels := fyne.NewMenuItem(i18n.T("menu.labels"), nil)
 	labels.ChildMenu = fyne.NewMenu("")
 	for _, l := range i18n.Languages {
@@ -274,6 +282,7 @@ func (s *Shell) menu() *fyne.MainMenu {
 		fyne.NewMenuItemSeparator(),
 		ui,
 		labels,
+		s.formatItem,
 	)
 	help := fyne.NewMenu(i18n.T("menu.help"),
 		&fyne.MenuItem{Label: i18n.T("menu.about"), Action: s.about},

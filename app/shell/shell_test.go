@@ -18,6 +18,7 @@ import (
 	"github.com/ecoatlas/ecoatlas/app/shell"
 	"github.com/ecoatlas/ecoatlas/assets"
 	"github.com/ecoatlas/ecoatlas/geo/atlas"
+	"github.com/ecoatlas/ecoatlas/geo/coord"
 	"github.com/ecoatlas/ecoatlas/geo/viewport"
 )
 
@@ -111,9 +112,46 @@ func TestShell_cursorCoordinates(t *testing.T) {
 
 	s.Map().MouseMoved(&desktop.MouseEvent{PointEvent: fyne.PointEvent{Position: centre}})
 
-	want := "42.4567° N 77.1234° E · 42°27′24″ N 77°07′24″ E"
-	if labels := find(w.Content(), func(l *widget.Label) bool { return l.Text == want }); len(labels) != 1 {
-		t.Errorf("no label reads %q", want)
+	shows := func(want string) bool {
+		return len(find(w.Content(), func(l *widget.Label) bool { return l.Text == want })) == 1
+	}
+	if want := "42.4567° N 77.1234° E"; s.CoordinateFormat() != coord.KindDecimal || !shows(want) {
+		t.Errorf("at first the readout is in %s and no label reads %q", s.CoordinateFormat(), want)
+	}
+	var heard []coord.Kind
+	s.OnCoordinateFormatChanged(func(k coord.Kind) { heard = append(heard, k) })
+	for _, tt := range []struct {
+		kind coord.Kind
+		want string
+	}{
+		{coord.KindDMS, "42°27′24″ N 77°07′24″ E"},
+		{coord.KindUTM, "43T 674596 4702670"},
+		{coord.KindMGRS, "43T FH 74595 02669"},
+	} {
+		s.SetCoordinateFormat(tt.kind)
+		if !shows(tt.want) {
+			t.Errorf("%s: no label reads %q", tt.kind, tt.want)
+		}
+		if got := s.FormatCoordinate(orb.Point{77.1234, 42.4567}); got != tt.want {
+			t.Errorf("%s: FormatCoordinate gives %q, want %q", tt.kind, got, tt.want)
+		}
+	}
+	if len(heard) != 3 {
+		t.Errorf("the listener heard %v, want three changes", heard)
+	}
+	if got := fyne.CurrentApp().Preferences().String("coordinateFormat"); got != string(coord.KindMGRS) {
+		t.Errorf("the notation kept for the next session is %q, want mgrs", got)
+	}
+
+	// The chooser beside the readout lists the notations.
+	test.Tap(button(t, w, i18n.T("coords.format.mgrs")))
+	menu := w.Canvas().Overlays().Top()
+	if menu == nil {
+		t.Fatal("the chooser shows no menu")
+	}
+	tapMenuItem(t, menu, i18n.T("coords.format.dms"))
+	if s.CoordinateFormat() != coord.KindDMS || !shows("42°27′24″ N 77°07′24″ E") {
+		t.Errorf("after choosing DMS in the menu the readout is in %s", s.CoordinateFormat())
 	}
 }
 
@@ -178,4 +216,20 @@ func BenchmarkShellCreate(b *testing.B) {
 	for b.Loop() {
 		shell.New(a, w, at, at.Style.Clone()).Close()
 	}
+}
+
+// tapMenuItem taps the item of a pop-up menu that shows text: the
+// innermost tappable object holding the text, not the pop-up around it.
+func tapMenuItem(t *testing.T, menu fyne.CanvasObject, text string) {
+	t.Helper()
+	var item fyne.Tappable
+	for _, o := range test.LaidOutObjects(menu) {
+		if tap, ok := o.(fyne.Tappable); ok && len(find(o, func(c *canvas.Text) bool { return c.Text == text })) == 1 {
+			item = tap
+		}
+	}
+	if item == nil {
+		t.Fatalf("the menu has no item %q", text)
+	}
+	item.Tapped(&fyne.PointEvent{})
 }

@@ -13,6 +13,7 @@ import (
 	"github.com/paulmach/orb"
 
 	"github.com/ecoatlas/ecoatlas/app/i18n"
+	"github.com/ecoatlas/ecoatlas/geo/coord"
 	"github.com/ecoatlas/ecoatlas/geo/style"
 	"github.com/ecoatlas/ecoatlas/geo/viewport"
 )
@@ -23,16 +24,21 @@ import (
 type statusBar struct {
 	scale       *scaleBar
 	cursor      *widget.Label
+	format      *widget.Button // the readout's notation, a menu of the others
+	kind        coord.Kind
 	attribution *widget.Label
 	message     *widget.Label // a notice, shown in place of the credits
 	shown       int           // notices shown so far, so that only the last one's timer hides it
+	last        orb.Point     // the position shown, lon/lat
 	hide        *time.Timer   // the last notice's timer, stopped when the window goes
 	content     fyne.CanvasObject
 }
 
-// newStatusBar returns the status bar; sources shows the data sources.
-func newStatusBar(sources func()) *statusBar {
+// newStatusBar returns the status bar showing coordinates in notation
+// kind; sources shows the data sources, choose sets the notation.
+func newStatusBar(kind coord.Kind, sources func(), choose func(coord.Kind)) *statusBar {
 	s := &statusBar{
+		kind:        kind,
 		scale:       newScaleBar(),
 		cursor:      widget.NewLabel(""),
 		attribution: widget.NewLabel(""),
@@ -45,12 +51,30 @@ func newStatusBar(sources func()) *statusBar {
 	s.attribution.SizeName = theme.SizeNameCaptionText
 	s.attribution.Alignment = fyne.TextAlignTrailing
 	s.attribution.Truncation = fyne.TextTruncateEllipsis
-	// The coordinates get a fixed width, so that the credits beside them
-	// do not jitter as the pointer moves.
-	widest := formatLonLat(orb.Point{-177.7777, -77.7777})
-	width := fyne.MeasureText(widest, theme.CaptionTextSize(), fyne.TextStyle{}).Width + 4*theme.Padding()
+	// The coordinates get a fixed width, the widest of any notation's, so
+	// that the credits beside them do not jitter as the pointer moves or
+	// the notation changes.
+	var width float32
+	for _, k := range CoordinateFormats {
+		text := formatPosition(orb.Point{-177.7777, -77.7777}, k)
+		width = max(width, fyne.MeasureText(text, theme.CaptionTextSize(), fyne.TextStyle{}).Width)
+	}
+	width += 4 * theme.Padding()
 	cursor := container.New(layout.NewGridWrapLayout(fyne.NewSize(width, s.cursor.MinSize().Height)), s.cursor)
-	left := container.NewHBox(s.scale, widget.NewSeparator(), cursor)
+	s.format = widget.NewButtonWithIcon(formatName(kind), theme.MenuDropDownIcon(), nil)
+	s.format.Importance = widget.LowImportance
+	s.format.IconPlacement = widget.ButtonIconTrailingText
+	s.format.OnTapped = func() {
+		menu := fyne.NewMenu("")
+		for _, k := range CoordinateFormats {
+			item := fyne.NewMenuItem(formatName(k), func() { choose(k) })
+			item.Checked = k == s.kind
+			menu.Items = append(menu.Items, item)
+		}
+		c := fyne.CurrentApp().Driver().CanvasForObject(s.format)
+		widget.ShowPopUpMenuAtRelativePosition(menu, c, fyne.NewPos(0, s.format.Size().Height), s.format)
+	}
+	left := container.NewHBox(s.scale, widget.NewSeparator(), s.format, cursor)
 	more := widget.NewButtonWithIcon(i18n.T("status.sources"), theme.InfoIcon(), sources)
 	more.Importance = widget.LowImportance
 	s.content = container.NewBorder(widget.NewSeparator(), nil, left, more, container.NewStack(s.attribution, s.message))
@@ -67,7 +91,17 @@ func (s *statusBar) setCursor(lonlat orb.Point, inside bool) {
 		s.cursor.SetText("")
 		return
 	}
-	s.cursor.SetText(formatLonLat(lonlat))
+	s.cursor.SetText(formatPosition(lonlat, s.kind))
+	s.last = lonlat
+}
+
+// setFormat shows the coordinates in another notation from now on.
+func (s *statusBar) setFormat(k coord.Kind) {
+	s.kind = k
+	s.format.SetText(formatName(k))
+	if s.cursor.Text != "" {
+		s.cursor.SetText(formatPosition(s.last, k))
+	}
 }
 
 // notify shows a message in place of the credits for a few seconds.

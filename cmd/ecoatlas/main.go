@@ -33,6 +33,7 @@ import (
 	"maps"
 	"os"
 	"os/user"
+	"path/filepath"
 	"runtime/debug"
 	"slices"
 	"strings"
@@ -41,19 +42,24 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/app"
 
+	"github.com/ecoatlas/ecoatlas/app/bookmarks"
 	"github.com/ecoatlas/ecoatlas/app/compare"
+	"github.com/ecoatlas/ecoatlas/app/coordinate"
 	"github.com/ecoatlas/ecoatlas/app/declaration"
 	"github.com/ecoatlas/ecoatlas/app/filter"
 	"github.com/ecoatlas/ecoatlas/app/i18n"
 	"github.com/ecoatlas/ecoatlas/app/identify"
 	"github.com/ecoatlas/ecoatlas/app/inspect"
+	"github.com/ecoatlas/ecoatlas/app/measure"
 	"github.com/ecoatlas/ecoatlas/app/present"
 	"github.com/ecoatlas/ecoatlas/app/search"
 	"github.com/ecoatlas/ecoatlas/app/shell"
 	"github.com/ecoatlas/ecoatlas/app/spatial"
+	"github.com/ecoatlas/ecoatlas/app/tilepacks"
 	"github.com/ecoatlas/ecoatlas/app/workspace"
 	"github.com/ecoatlas/ecoatlas/assets"
 	"github.com/ecoatlas/ecoatlas/geo/atlas"
+	"github.com/ecoatlas/ecoatlas/geo/bookmark"
 	"github.com/ecoatlas/ecoatlas/geo/query"
 	"github.com/ecoatlas/ecoatlas/geo/sites"
 )
@@ -174,6 +180,10 @@ func run(args []string, stdout, stderr io.Writer) error {
 		declaration.New(declaration.WithIdentify(ident)),
 		present.New(engine),
 		inspector,
+		measure.New(),
+		coordinate.New(),
+		tilepacks.New(),
+		bookmarks.New(filepath.Join(*wsDir, bookmark.FileName)),
 		ws, // last: it restores the others' state
 	))
 	defer s.Close()
