@@ -118,7 +118,8 @@ func New(a fyne.App, w fyne.Window, at *atlas.Atlas, st *style.Style, opts ...Op
 	for _, opt := range opts {
 		opt(&c)
 	}
-	s := &Shell{app: a, window: w, atlas: at, places: placesOf(at.Style), features: c.features}
+	s := &Shell{app: a, window: w, atlas: at, places: placesOf(at.Style), features: c.features, uiLanguage: i18n.Current()}
+	useWidgetLanguage(s.uiLanguage)
 	s.view = mapview.New(at, st, append([]mapview.Option{mapview.WithLanguage(c.lang)}, c.mapOpts...)...)
 	s.build(st)
 	return s
@@ -167,6 +168,7 @@ func (s *Shell) SetInterfaceLanguage(tag string) {
 		return
 	}
 	s.uiLanguage = i18n.Current()
+	useWidgetLanguage(s.uiLanguage)
 	var open []string
 	for _, p := range s.panels {
 		for _, tab := range s.dock.Items {
