@@ -216,16 +216,13 @@ func (s *Shell) mapArea() fyne.CanvasObject {
 }
 
 // toolbar returns the line over the map: the layer panel switch, the
-// fly-to places, the label language and About.
+// fly-to places, the features' items, the label language and About. It
+// scrolls sideways rather than make the window wider than the user asked
+// when its texts in a language are wider than the window.
 func (s *Shell) toolbar() fyne.CanvasObject {
 	layers := widget.NewButtonWithIcon(i18n.T("toolbar.layers"), theme.ListIcon(), s.toggleLayers)
 	layers.Importance = widget.LowImportance
-	items := []fyne.CanvasObject{layers, widget.NewSeparator()}
-	for _, p := range s.places {
-		b := widget.NewButton(i18n.T(p.Key), func() { s.view.FlyTo(p.Bound) })
-		b.Importance = widget.LowImportance
-		items = append(items, b)
-	}
+	items := []fyne.CanvasObject{layers, widget.NewSeparator(), s.placesButton()}
 	names := make([]string, len(i18n.Languages))
 	for i, l := range i18n.Languages {
 		names[i] = l.Name
@@ -243,7 +240,26 @@ func (s *Shell) toolbar() fyne.CanvasObject {
 	s.toolbarEnd = layout.NewSpacer()
 	items = append(items, s.toolbarEnd, labels, s.language, widget.NewSeparator(), about)
 	s.toolbarItems = container.NewHBox(items...)
-	return container.NewVBox(s.toolbarItems, widget.NewSeparator())
+	return container.NewVBox(container.NewHScroll(s.toolbarItems), widget.NewSeparator())
+}
+
+// placesButton returns the toolbar's button that lists the fly-to places
+// (also in the View menu, with their shortcuts) in a pop-up menu: one
+// button, as wide in any language, rather than one per place.
+func (s *Shell) placesButton() *widget.Button {
+	b := widget.NewButtonWithIcon(i18n.T("toolbar.places"), theme.MenuDropDownIcon(), nil)
+	b.Importance = widget.LowImportance
+	b.IconPlacement = widget.ButtonIconTrailingText
+	b.OnTapped = func() {
+		menu := fyne.NewMenu("")
+		for _, p := range s.places {
+			menu.Items = append(menu.Items, &fyne.MenuItem{
+				Label: i18n.T(p.Key), Action: func() { s.view.FlyTo(p.Bound) }, Shortcut: shortcut(p.Shortcut),
+			})
+		}
+		widget.ShowPopUpMenuAtRelativePosition(menu, s.window.Canvas(), fyne.NewPos(0, b.Size().Height), b)
+	}
+	return b
 }
 
 // menu returns the main menu. Fyne adds Quit to the first menu.
