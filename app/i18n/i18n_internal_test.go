@@ -20,8 +20,8 @@ import (
 )
 
 // appSources are the folders, relative to this package, whose Go code
-// shows text to the user.
-var appSources = []string{"..", "../../cmd/ecoatlas"}
+// shows text to the user: the app's, and the atlas CLI's printed pages.
+var appSources = []string{"..", "../../cmd/ecoatlas", "../../cmd/atlas"}
 
 // keyLiterals returns, for every non-test Go file under appSources, the
 // string literals that are catalogue keys by shape: a first segment that

@@ -24,13 +24,23 @@ const (
 // at that view, which then stays fitted to b as the view resizes, until
 // it is moved. Before the view has a size, it just remembers b.
 func (v *View) FlyTo(b orb.Bound) {
+	v.FlyToIn(b, flyDuration)
+}
+
+// FlyToIn is FlyTo in an animation of duration d, easing in and out over
+// the zoom and the position: a presentation's slower, smoother flight
+// between its steps.
+func (v *View) FlyToIn(b orb.Bound, d time.Duration) {
 	if v.vp.Width <= 0 || v.vp.Height <= 0 {
 		v.stopAnimation()
 		v.fit = &b
 		return
 	}
-	v.animateTo(v.fitted(b), flyDuration, &b)
+	v.animateTo(v.fitted(b), d, &b)
 }
+
+// Animating reports whether the view is moving in an animation.
+func (v *View) Animating() bool { return v.animating }
 
 // animateTo moves the view to `to` over d, then keeps fit (if not nil)
 // fitted. The destination's tiles are requested at the start, so they

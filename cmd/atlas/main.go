@@ -1,15 +1,17 @@
 // Command atlas renders Ecoatlas maps without a window, with exactly the
-// engine and style of the desktop app,
+// engine and style of the desktop app, edits inspectors' stores of
+// tailings sites,
 //
 //	atlas render --out map.png|map.jpg [--size 1600x1000] [--scale 1|2]
 //	             [--bbox minlon,minlat,maxlon,maxlat | --center lon,lat --zoom z]
-//	             [--layers name,...|none] [--style file.json] [--add file.geojson ...]
+//	             [--layers name,...|none] [--style file.json] [--add FILE ...]
 //	             [--tiles file.mbtiles|file.pmtiles ... [--tiles-below id] [--tiles-opacity 0..1]]
 //	             [--lang en|ru|kk|ky|tg|tk|uz] [--clause N] [--limit name=value ...] [--timings]
 //	atlas tiles info FILE
 //	atlas tiles fetch --bbox minlon,minlat,maxlon,maxlat --zoom MIN-MAX --url TEMPLATE --out FILE.mbtiles
 //	             [--subdomains a,b,c] [--name TEXT] [--attribution TEXT] [--max-tiles N]
 //	             [--rate REQUESTS_PER_SECOND] [--concurrency N] [--dry-run]
+//	atlas sites add|list|show|move|delete|import|export|merge|… --db FILE …
 //	atlas clauses [--json]
 //	atlas belts --out belts.geojson [--min-pop N] [--km K] [--density D]
 //	            [--countries KAZ,KGZ,TJK,TKM,UZB|all]

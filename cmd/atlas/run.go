@@ -20,6 +20,7 @@ import (
 	"github.com/ecoatlas/ecoatlas/assets"
 	"github.com/ecoatlas/ecoatlas/geo/atlas"
 	"github.com/ecoatlas/ecoatlas/geo/decode"
+	"github.com/ecoatlas/ecoatlas/geo/formats"
 	"github.com/ecoatlas/ecoatlas/geo/render"
 	"github.com/ecoatlas/ecoatlas/geo/style"
 	"github.com/ecoatlas/ecoatlas/geo/viewport"
@@ -47,13 +48,14 @@ func usagef(format string, args ...any) error { return usageError{fmt.Sprintf(fo
 
 const usage = `usage: atlas render --out map.png [--size WxH] [--scale 1|2]
                     [--bbox minlon,minlat,maxlon,maxlat | --center lon,lat --zoom z]
-                    [--layers id,...|none] [--style file.json] [--add file.geojson ...]
+                    [--layers id,...|none] [--style file.json] [--add FILE ...]
                     [--tiles file.mbtiles|file.pmtiles ... [--tiles-below id] [--tiles-opacity 0..1]]
                     [--lang en|ru|kk|ky|tg|tk|uz] [--clause N] [--timings]
+       atlas sites COMMAND --db FILE ...   (atlas sites help)
        atlas clauses [--json]
        atlas belts --out belts.geojson [--min-pop N] [--km K] [--density D] [--countries codes|all]
        atlas help render
-` + tilesUsage + queryUsage
+` + exportUsage + tilesUsage + queryUsage
 
 const renderUsage = `usage: atlas render --out FILE [options]
 
@@ -70,14 +72,15 @@ Options:
   --zoom Z             Web Mercator zoom, may be fractional, with --center (2..18)
   --layers ID,...      the embedded layers to draw, or "none" for none
   --style FILE         a style JSON file instead of the default style
-  --add FILE           a GeoJSON file to draw on top in a plain style (repeatable)
+  --add FILE           a data file to draw on top in a plain style (repeatable):
+                       GeoJSON, GeoPackage, Shapefile, KML/KMZ, GPX or CSV
   --tiles FILE         an MBTiles or PMTiles package to draw as a layer (repeatable)
   --tiles-below ID     the layer the packages go under (default: on top)
   --tiles-opacity X    the opacity of the packages, 0..1 (default 1)
   --lang TAG           the language of the labels, as the style has them:
                        en (default), ru, kk, ky, tg, tk or uz
   --clause N           highlight clause N of the declaration, fitted to its places
-  --limit NAME=VALUE   change a limit on what one file of --add may hold (repeatable):
+  --limit NAME=VALUE   change a limit on what one GeoJSON file of --add may hold (repeatable):
                        feature-size (default 256MiB), string-size (16MiB),
                        depth (512) or vertices (16000000)
   --timings            print a TIMING line with load, render and encode seconds
@@ -103,6 +106,7 @@ var commands = map[string]func(ctx context.Context, args []string, stdout io.Wri
 	"identify": identifyCommand,
 	"within":   withinCommand,
 	"compare":  compareCommand,
+	"export":   exportCommand,
 }
 
 // run is the whole program; main only wires it to the process.
@@ -119,10 +123,12 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return help(args[1:], stdout, stderr)
 	case "tiles":
 		return tilesMain(ctx, args[1:], stdout, stderr)
+	case "sites":
+		return sitesMain(ctx, args[1:], stdout, stderr)
 	}
 	command, ok := commands[args[0]]
 	if !ok {
-		fmt.Fprintf(stderr, "atlas: unknown command %q (the commands are %s and tiles; see atlas help)\n", args[0], strings.Join(slices.Sorted(maps.Keys(commands)), ", "))
+		fmt.Fprintf(stderr, "atlas: unknown command %q (the commands are %s, sites and tiles; see atlas help)\n", args[0], strings.Join(slices.Sorted(maps.Keys(commands)), ", "))
 		return exitUsage
 	}
 	err := command(ctx, args[1:], stdout)
@@ -148,6 +154,8 @@ func help(args []string, stdout, stderr io.Writer) int {
 	switch {
 	case len(args) == 1 && args[0] == "render":
 		fmt.Fprint(stdout, renderUsage)
+	case len(args) == 1 && args[0] == "sites":
+		return sitesMain(context.Background(), []string{"help"}, stdout, stderr)
 	case len(args) == 0 || len(args) == 1 && (commands[args[0]] != nil || args[0] == "tiles"):
 		fmt.Fprint(stdout, usage)
 	default:
@@ -212,7 +220,7 @@ func parseOptions(args []string) (options, error) {
 	fl.Float64Var(&o.zoom, "zoom", 0, "Web Mercator zoom, may be fractional (with --center)")
 	fl.StringVar(&layers, "layers", "", "comma-separated layer ids to draw, or none")
 	fl.StringVar(&o.stylePath, "style", "", "style JSON file instead of the default style")
-	fl.Var(&adds, "add", "GeoJSON file to draw on top (repeatable)")
+	fl.Var(&adds, "add", "data file to draw on top: GeoJSON, GeoPackage, Shapefile, KML/KMZ, GPX or CSV (repeatable)")
 	fl.StringVar(&lang, "lang", "en", "label language: a tag the style has names for (en, ru, kk, ky, tg, tk, uz)")
 	fl.BoolVar(&o.timings, "timings", false, "print a TIMING line with load, render and encode seconds")
 	fl.Var(limitsFlag{&o.limits}, "limit", "a limit on input files, NAME=VALUE (repeatable)")
@@ -437,17 +445,18 @@ func limitMemory(vp viewport.Viewport) {
 	debug.SetGCPercent(20)
 }
 
-// addFiles decodes the files of --add and adds them to the map.
+// addFiles reads the files of --add, in any format package formats
+// reads, and adds their layers to the map. They are drawn in the plain
+// style, which reads no attribute: a GeoPackage's columns are not
+// fetched at all.
 func addFiles(ctx context.Context, a *atlas.Atlas, o options) error {
 	for _, path := range o.adds {
-		v, err := decode.File(ctx, path, o.limits)
-		if err != nil {
+		if _, err := a.AddFile(ctx, path, formats.Options{Columns: []string{}, Limits: o.limits}); err != nil {
 			if le, ok := errors.AsType[*decode.LimitError](err); ok {
 				return fmt.Errorf("%w; change it with --limit %s=VALUE", err, le.Name)
 			}
 			return err
 		}
-		a.AddVector(strings.TrimSuffix(filepath.Base(path), filepath.Ext(path)), path, v)
 	}
 	return nil
 }

@@ -30,7 +30,7 @@ func TestSmoke(t *testing.T) {
 	bin := filepath.Join(dir, "ecoatlas")
 	// Built without the migrated_fynedo tag, so Fyne reports UI calls made
 	// from the wrong goroutine.
-	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
+	if out, err := exec.Command("go", "build", "-tags", "no_emoji", "-o", bin, ".").CombinedOutput(); err != nil {
 		t.Fatalf("build: %v\n%s", err, out)
 	}
 	display := startXvfb(t)

@@ -37,6 +37,10 @@ type Source struct {
 	Relief *layer.Relief
 	// Tiles is an open tile package; Atlas.Close closes it.
 	Tiles *tilepack.Tiles
+	// Live, when set, is what the source's layers draw instead of
+	// Vector: a source read on every render, such as the inspectors'
+	// store (see UseLive).
+	Live layer.FeatureSource
 }
 
 // Atlas is a style with all of its sources loaded.
@@ -169,7 +173,10 @@ func (a *Atlas) Scene(st *style.Style, lang string) *render.Scene {
 			continue
 		}
 		rl := render.Layer{Style: l, Relief: src.Relief, Tiles: src.Tiles}
-		if src.Vector != nil {
+		switch {
+		case src.Live != nil:
+			rl.Features = src.Live
+		case src.Vector != nil:
 			rl.Features = src.Vector
 		}
 		sc.Layers = append(sc.Layers, rl)
@@ -183,16 +190,39 @@ func (a *Atlas) Extent(st *style.Style) orb.Bound {
 	first := true
 	for _, l := range st.Layers {
 		src := a.Sources[l.Source]
-		if l.Hidden || src == nil || src.Vector == nil || src.Vector.Len() == 0 {
+		if l.Hidden || src == nil {
+			continue
+		}
+		var fs layer.FeatureSource = src.Vector
+		if src.Live != nil {
+			fs = src.Live
+		} else if src.Vector == nil {
+			continue
+		}
+		if fs.Len() == 0 {
 			continue
 		}
 		if first {
-			b, first = src.Vector.Extent(), false
+			b, first = fs.Extent(), false
 		} else {
-			b = b.Union(src.Vector.Extent())
+			b = b.Union(fs.Extent())
 		}
 	}
 	return b
+}
+
+// UseLive makes the layers of a source draw a live feature source, read
+// on every render, instead of the data loaded for it: how the app draws
+// the inspectors' store (sites.Store.Source) in the embedded style's
+// tailings layers, so that an edit shows at once. Scenes built before
+// keep what they had.
+func (a *Atlas) UseLive(id string, fs layer.FeatureSource) error {
+	src := a.Sources[id]
+	if src == nil {
+		return fmt.Errorf("atlas: no source %q", id)
+	}
+	src.Live = fs
+	return nil
 }
 
 // LoadDefault loads the embedded map: the default style and the data it

@@ -217,17 +217,23 @@ func badgeStyle(look Look) text.Style {
 // DrawBadges draws placed badges onto dst, whose top-left pixel is the
 // view's: a rounded box in the badge colour under each text.
 func DrawBadges(dst *image.RGBA, badges []Badge, look Look) {
-	c := raster.New(dst)
+	PaintBadges(raster.New(dst), badges, look, image.Point{})
+}
+
+// PaintBadges draws placed badges through a painter, the view's top-left
+// device pixel at `at`: a rounded box in the badge colour under each
+// text, the text as text.
+func PaintBadges(pt render.Painter, badges []Badge, look Look, at image.Point) {
 	var p raster.Path
 	for _, b := range badges {
-		roundedBox(&p, b.Box, float64(b.Box.Dy())/2)
-		c.Fill(&p, look.Badge, raster.NonZero)
+		roundedBox(&p, b.Box.Add(at), float64(b.Box.Dy())/2)
+		pt.Fill(&p, look.Badge, raster.NonZero)
 	}
 	placed := make([]label.Placed, len(badges))
 	for i, b := range badges {
 		placed[i] = b.placed
 	}
-	label.Draw(dst, placed)
+	render.PaintLabels(pt, placed, at)
 }
 
 // roundedBox sets p to a rectangle with corners rounded to radius r.
@@ -274,6 +280,25 @@ func (m *Map) Overlay(ctx context.Context, vp viewport.Viewport, s Selection, lo
 	badges := Badges(vp, s, look, labels)
 	DrawBadges(img, badges, look)
 	return img, badges, nil
+}
+
+// PaintOverlay draws what Overlay draws through a painter, over a map
+// painted for the same view with its top-left device pixel at `at`, and
+// returns the badges. It is how a selection shows in an exported page,
+// vector or raster (see render.PaintHighlight: a page has no veil).
+func (m *Map) PaintOverlay(ctx context.Context, p render.Painter, vp viewport.Viewport, s Selection, look Look, labels []image.Rectangle, at image.Point) ([]Badge, error) {
+	if look.Highlight != (render.HighlightStyle{}) {
+		marks, err := m.Marks(ctx, vp, s)
+		if err != nil {
+			return nil, err
+		}
+		if err := render.PaintHighlight(ctx, p, vp, marks, look.Highlight, at); err != nil {
+			return nil, err
+		}
+	}
+	badges := Badges(vp, s, look, labels)
+	PaintBadges(p, badges, look, at)
+	return badges, nil
 }
 
 // markMargin is how far, in logical pixels, beyond a view's edge a

@@ -10,7 +10,10 @@
 // The renderer works in device pixels. It projects lon/lat to Web
 // Mercator on the fly, drops vertices closer together than a fraction of a
 // pixel (the per-zoom simplification), clips what lies far outside the
-// target, and hands paths to a [raster.Canvas]. Everything it draws goes
-// through that small painting surface, so a vector back end (PDF, SVG)
-// can take its place later without touching the code here.
+// target, and hands paths, symbols, images and text to a [Painter].
+// Everything it draws goes through that small interface: the raster
+// canvas (package raster) is the painter of the screen and of PNG files,
+// and the PDF and SVG painters of package vector draw the same map as
+// vector graphics with real text, through [Paint]. Labels are placed once
+// (the placement is data, see package label) and drawn by any painter.
 package render

@@ -56,12 +56,18 @@ func fill(img *image.RGBA, px [4]uint8) {
 	}
 }
 
-// drawer draws the planned features onto one tile at a time. Every worker
-// of GeometryParallel has its own, with its own canvas and buffers, so
-// the inner loops neither allocate nor share.
+// drawer draws the planned features onto one tile at a time through a
+// painter. Every worker of GeometryParallel has its own, with its own
+// canvas and buffers, so the inner loops neither allocate nor share.
 type drawer struct {
+	painter Painter
+	// canvas is the painter when it is a raster canvas, whose pixels the
+	// relief and raster tiles are computed straight into; nil otherwise.
 	canvas *raster.Canvas
-	tr     transform
+	// frame, for a painter other than a raster canvas, is the area the
+	// map is drawn in, which every layer is clipped to.
+	frame image.Rectangle
+	tr    transform
 	// clip is the device-pixel rectangle worth drawing for the current
 	// feature: the tile plus the feature's reach.
 	clip  bound32
@@ -88,12 +94,17 @@ type symbolSource struct {
 	size, strokeWidth float32
 }
 
-// drawTile draws every planned layer over tile t.
+// drawTile draws every planned layer over tile t of a raster target.
 func (d *drawer) drawTile(ctx context.Context, p *plan, t int) error {
-	tile := p.tiles[t]
-	img := p.dst.SubImage(tile).(*image.RGBA)
+	img := p.dst.SubImage(p.tiles[t]).(*image.RGBA)
 	fill(img, p.background)
 	d.canvas.Reset(img)
+	return d.drawLayers(ctx, p, t)
+}
+
+// drawLayers draws every planned layer over tile t through the painter.
+func (d *drawer) drawLayers(ctx context.Context, p *plan, t int) error {
+	tile := p.tiles[t]
 	for i := range p.layers {
 		pl := &p.layers[i]
 		if err := ctx.Err(); err != nil {
@@ -101,17 +112,21 @@ func (d *drawer) drawTile(ctx context.Context, p *plan, t int) error {
 		}
 		l := pl.layer
 		if l.Relief != nil {
-			d.relief(l.Relief, l.Style.Opacity, l.Style.FadeAbove)
+			d.drawRelief(l.Relief, l.Style.Opacity, l.Style.FadeAbove, tile)
 			continue
 		}
 		if pl.raster != nil {
-			d.rasterTiles(pl.raster, l.Style.Opacity)
+			d.drawRasterTiles(pl.raster, l.Style.Opacity, tile)
 			continue
 		}
-		d.canvas.Clip(pl.clip)
+		clip := pl.clip
+		if clip.Empty() {
+			clip = d.frame
+		}
+		d.painter.Clip(clip)
 		grouped := l.Style.Opacity < 1
 		if grouped {
-			d.canvas.PushGroup()
+			d.painter.PushGroup()
 		}
 		items := pl.items[pl.start[t]:pl.start[t+1]]
 		for n := range items {
@@ -130,7 +145,7 @@ func (d *drawer) drawTile(ctx context.Context, p *plan, t int) error {
 		d.flushSymbols()
 		d.clusters(pl, tile)
 		if grouped {
-			d.canvas.PopGroup(l.Style.Opacity)
+			d.painter.PopGroup(l.Style.Opacity)
 		}
 	}
 	return nil
@@ -189,10 +204,10 @@ func (d *drawer) polygon(points []raster.Point, rings []part, r *style.Rule, it 
 	d.flushSymbols()
 	d.path.MarkSimplified()
 	if !r.Fill.IsZero() {
-		d.canvas.Fill(&d.path, r.Fill.NRGBA(), raster.EvenOdd)
+		d.painter.Fill(&d.path, r.Fill.NRGBA(), raster.EvenOdd)
 	}
 	if r.Stroke != nil {
-		d.canvas.Stroke(&d.path, d.strokeOfWidth(r.Stroke, float64(it.strokeWidth)))
+		d.painter.Stroke(&d.path, d.strokeOfWidth(r.Stroke, float64(it.strokeWidth)))
 	}
 }
 
@@ -209,7 +224,7 @@ func (d *drawer) line(pts []raster.Point, bound bound32, r *style.Rule, it *item
 		d.path.LineTo(q.X, q.Y)
 	}
 	d.path.MarkSimplified()
-	d.canvas.Stroke(&d.path, d.strokeOfWidth(r.Stroke, float64(it.strokeWidth)))
+	d.painter.Stroke(&d.path, d.strokeOfWidth(r.Stroke, float64(it.strokeWidth)))
 }
 
 // stroke returns the raster stroke of a style's stroke for a feature.
@@ -271,8 +286,8 @@ func (d *drawer) points(pts []raster.Point, r *style.Rule, it *item) {
 		} else {
 			d.circle(q, halo)
 		}
-		d.canvas.Stroke(&d.path, st)
-		d.canvas.Symbol(q.X, q.Y, d.symbol)
+		d.painter.Stroke(&d.path, st)
+		d.painter.Symbol(q.X, q.Y, d.symbol)
 	}
 }
 
@@ -309,21 +324,21 @@ func (d *drawer) clusters(pl *plannedLayer, tile image.Rectangle) {
 			g.at.Y+g.reach < float64(tile.Min.Y) || g.at.Y-g.reach > float64(tile.Max.Y) {
 			continue
 		}
-		d.canvas.Symbol(g.at.X, g.at.Y, raster.Symbol{
+		d.painter.Symbol(g.at.X, g.at.Y, raster.Symbol{
 			Shape: symbolShape(c.Symbol.Shape), Size: g.size,
 			Fill: c.Symbol.Fill.NRGBA(), Stroke: c.Symbol.Stroke.NRGBA(), StrokeWidth: g.strokeWidth,
 		})
 		n := strconv.Itoa(g.count)
 		m := text.Measure(n, ts, d.scale)
 		at := image.Pt(int(math.Round(g.at.X-m.Width/2)), int(math.Round(g.at.Y-m.Height/2)))
-		d.canvas.DrawBitmap(text.Render(n, ts, d.scale), at)
+		d.painter.Text(text.Straight(n, ts, d.scale, at))
 	}
 }
 
 // flushSymbols draws the pending points.
 func (d *drawer) flushSymbols() {
 	if len(d.pending) > 0 {
-		d.canvas.Symbols(d.pending, d.symbol)
+		d.painter.Symbols(d.pending, d.symbol)
 		d.pending = d.pending[:0]
 	}
 }
@@ -366,7 +381,67 @@ func symbolShape(s style.Shape) raster.Shape {
 	}
 }
 
-// relief multiplies the target by the shaded relief: grey 238 (flat
+// drawRelief draws a shaded relief layer over a tile: straight into the
+// pixels of a raster canvas, or, for another painter, as a grey image
+// multiplied over what is below, made at about the relief's own
+// resolution (an image finer than its data would only be larger).
+func (d *drawer) drawRelief(r *layer.Relief, strength, fadeAbove float64, tile image.Rectangle) {
+	if d.canvas != nil {
+		shadeRelief(d.canvas.Image(), d.tr, d.scale, r, strength, fadeAbove)
+		return
+	}
+	devicePixel := d.tr.lon(1) - d.tr.lon(0)
+	reliefPixel := (r.Bound.Max[0] - r.Bound.Min[0]) / float64(r.Pix.Rect.Dx()) / devicePixel
+	k := min(1, reliefImageDetail/reliefPixel)
+	img, tr := d.imageFor(tile, k)
+	fill(img, [4]uint8{0xff, 0xff, 0xff, 0xff})
+	shadeRelief(img, tr, d.scale*k, r, strength, fadeAbove)
+	grey := image.NewGray(img.Rect)
+	for i := range grey.Pix {
+		grey.Pix[i] = img.Pix[4*i+1]
+	}
+	d.painter.DrawImage(grey, rectOf(tile), raster.BlendMultiply)
+}
+
+// reliefImageDetail is how many image pixels a relief image for a
+// vector painter has per pixel of the relief's data, at most: enough for
+// a smooth picture when the reader zooms in.
+const reliefImageDetail = 1.5
+
+// rasterImageScale is the largest device scale (pixels per logical pixel)
+// at which tile package images are made for a painter other than a
+// raster canvas: their own detail is what limits them.
+const rasterImageScale = 2.0
+
+// drawRasterTiles draws a raster tile package's tiles over a tile: into
+// the pixels of a raster canvas, or as an image for another painter.
+func (d *drawer) drawRasterTiles(rt *rasterTiles, opacity float64, tile image.Rectangle) {
+	if d.canvas != nil {
+		d.rasterTiles(d.canvas.Image(), d.tr, rt, opacity)
+		return
+	}
+	img, tr := d.imageFor(tile, min(1, rasterImageScale/d.scale))
+	d.rasterTiles(img, tr, rt, opacity)
+	d.painter.DrawImage(img, rectOf(tile), raster.BlendNormal)
+}
+
+// imageFor returns a transparent image of the device pixels of a tile at
+// k image pixels per device pixel, and the transform of its pixels.
+func (d *drawer) imageFor(tile image.Rectangle, k float64) (*image.RGBA, transform) {
+	w, h := max(1, int(math.Ceil(float64(tile.Dx())*k))), max(1, int(math.Ceil(float64(tile.Dy())*k)))
+	img := image.NewRGBA(image.Rect(0, 0, w, h))
+	// The image's edges are the tile's, whatever the rounding.
+	kx, ky := float64(w)/float64(tile.Dx()), float64(h)/float64(tile.Dy())
+	return img, d.tr.translate(-float64(tile.Min.X), -float64(tile.Min.Y)).scaled(kx, ky)
+}
+
+// rectOf returns an image rectangle as a raster one.
+func rectOf(r image.Rectangle) raster.Rect {
+	return raster.Rect{MinX: float64(r.Min.X), MinY: float64(r.Min.Y), MaxX: float64(r.Max.X), MaxY: float64(r.Max.Y)}
+}
+
+// shadeRelief multiplies dst, whose pixels tr maps lon/lat to at a
+// device scale, by the shaded relief: grey 238 (flat
 // ground) leaves colours as they are, darker shades them, brighter lights
 // them a little. strength (the layer opacity) scales the effect; fadeAbove
 // is the style's magnification above which the relief fades out.
@@ -380,12 +455,12 @@ func symbolShape(s style.Shape) raster.Shape {
 // It runs on every pixel of every tile, so it works in fixed point: the
 // bilinear sample positions and weights of each column are computed once
 // per call, and the grey-to-factor curve is a 256-entry table.
-func (d *drawer) relief(r *layer.Relief, strength, fadeAbove float64) {
+func shadeRelief(dst *image.RGBA, tr transform, scale float64, r *layer.Relief, strength, fadeAbove float64) {
 	b := r.Bound
 	// Device pixels per relief pixel, across.
-	devicePixel := d.tr.lon(1) - d.tr.lon(0)
+	devicePixel := tr.lon(1) - tr.lon(0)
 	magnification := (b.Max[0] - b.Min[0]) / float64(r.Pix.Rect.Dx()) / devicePixel
-	strength *= reliefFade(magnification/d.scale, fadeAbove)
+	strength *= reliefFade(magnification/scale, fadeAbove)
 	if strength <= 0 {
 		return
 	}
@@ -394,7 +469,6 @@ func (d *drawer) relief(r *layer.Relief, strength, fadeAbove float64) {
 		level = int(math.Floor(math.Log2(1 / magnification)))
 	}
 	src := r.Level(level)
-	dst := d.canvas.Image()
 	area := dst.Rect
 	sw, sh := src.Rect.Dx(), src.Rect.Dy()
 	var factor [256]int32 // ×256, minus 256: the change a grey makes
@@ -411,7 +485,7 @@ func (d *drawer) relief(r *layer.Relief, strength, fadeAbove float64) {
 	first, last := len(cols), -1
 	kx := float64(sw) / (b.Max[0] - b.Min[0])
 	for i := range cols {
-		lon := d.tr.lon(float64(area.Min.X+i) + 0.5)
+		lon := tr.lon(float64(area.Min.X+i) + 0.5)
 		if lon < b.Min[0] || lon > b.Max[0] {
 			continue
 		}
@@ -423,7 +497,7 @@ func (d *drawer) relief(r *layer.Relief, strength, fadeAbove float64) {
 	}
 	ky := float64(sh) / (b.Max[1] - b.Min[1])
 	for y := area.Min.Y; y < area.Max.Y; y++ {
-		lat := d.tr.lat(float64(y) + 0.5)
+		lat := tr.lat(float64(y) + 0.5)
 		if lat < b.Min[1] || lat > b.Max[1] || first > last {
 			continue
 		}

@@ -64,7 +64,8 @@ func GeometryParallel(ctx context.Context, sc *Scene, vp viewport.Viewport, dst 
 // geometry is GeometryParallel with tiles of at most tile pixels square.
 func geometry(ctx context.Context, sc *Scene, vp viewport.Viewport, dst *image.RGBA, workers, tile int) error {
 	workers = max(workers, 1)
-	p := newPlan(sc, vp, dst, tile)
+	p := newPlan(sc, vp, dst.Rect, tile)
+	p.dst = dst
 	projectors := make([]projector, workers)
 	for i := range projectors {
 		projectors[i] = projector{tr: p.tr}
@@ -77,7 +78,8 @@ func geometry(ctx context.Context, sc *Scene, vp viewport.Viewport, dst *image.R
 		order := p.busiestFirst(row)
 		err := parallel(ctx, workers, len(order), func(w, i int) error {
 			if drawers[w] == nil {
-				drawers[w] = &drawer{canvas: raster.New(dst), tr: p.tr, zoom: p.zoom, scale: p.scale}
+				c := raster.New(dst)
+				drawers[w] = &drawer{canvas: c, painter: c, tr: p.tr, zoom: p.zoom, scale: p.scale}
 			}
 			return drawers[w].drawTile(ctx, p, order[i])
 		})
@@ -148,6 +150,9 @@ func parallel(ctx context.Context, workers, n int, fn func(w, i int) error) erro
 // visible layer, the projected features to draw on each tile of the band
 // being drawn.
 type plan struct {
+	// bounds are the device pixels drawn, the viewport's top-left one
+	// first; dst, for a raster target, is the image holding them.
+	bounds     image.Rectangle
 	dst        *image.RGBA
 	background [4]uint8
 	tr         transform
@@ -266,12 +271,11 @@ const (
 	kindRing
 )
 
-// newPlan returns the plan of an image, with its tiles of at most tile
-// pixels square and no features yet.
-func newPlan(sc *Scene, vp viewport.Viewport, dst *image.RGBA, tile int) *plan {
-	b := dst.Rect
+// newPlan returns the plan of the device pixels b, with its tiles of at
+// most tile pixels square and no features yet.
+func newPlan(sc *Scene, vp viewport.Viewport, b image.Rectangle, tile int) *plan {
 	p := &plan{
-		dst:        dst,
+		bounds:     b,
 		background: premultiplied(sc.Background),
 		tr:         newTransform(vp).translate(float64(b.Min.X), float64(b.Min.Y)),
 		zoom:       vp.Zoom,
@@ -296,7 +300,7 @@ func (p *plan) collectBand(ctx context.Context, sc *Scene, vp viewport.Viewport,
 	// Features are fetched with a margin, so that the symbols and wide
 	// strokes of features just outside the band still show.
 	top := float64(row*p.tileH)/vp.Scale - margin
-	bottom := float64(min((row+1)*p.tileH, p.dst.Rect.Dy()))/vp.Scale + margin
+	bottom := float64(min((row+1)*p.tileH, p.bounds.Dy()))/vp.Scale + margin
 	nw := vp.FromPixel(orb.Point{-margin, top})
 	se := vp.FromPixel(orb.Point{vp.Width + margin, bottom})
 	query := orb.Bound{Min: orb.Point{nw[0], se[1]}, Max: orb.Point{se[0], nw[1]}}
@@ -340,7 +344,7 @@ func (p *plan) collectBand(ctx context.Context, sc *Scene, vp viewport.Viewport,
 
 // bandRect returns the pixels of the band being drawn.
 func (p *plan) bandRect() image.Rectangle {
-	b := p.dst.Rect
+	b := p.bounds
 	return image.Rect(b.Min.X, b.Min.Y+p.band*p.tileH, b.Max.X, min(b.Min.Y+(p.band+1)*p.tileH, b.Max.Y))
 }
 
@@ -407,7 +411,7 @@ func (p *plan) project(pr *projector, st *style.Layer, features []*layer.Feature
 	g := &pr.batch
 	g.points, g.parts = g.points[:0], g.parts[:0]
 	items := make([]item, 0, len(features))
-	b := p.dst.Rect
+	b := p.bounds
 	for _, f := range features {
 		r := st.RuleFor(p.zoom, &f.Properties)
 		if r == nil || f.Geometry == nil {
@@ -511,7 +515,7 @@ func (p *plan) planClusters(pl *plannedLayer, groups []cluster) {
 		return
 	}
 	s := &pl.layer.Style.Cluster.Symbol
-	b := p.dst.Rect
+	b := p.bounds
 	for _, g := range groups {
 		n := count(len(g.members))
 		c := clusterItem{

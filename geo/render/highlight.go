@@ -111,9 +111,46 @@ func DrawHighlight(ctx context.Context, dst *image.RGBA, vp viewport.Viewport, m
 	return nil
 }
 
-// highlighter draws marks onto a canvas in device pixels.
+// PaintHighlight draws marks for a viewport through a painter, the
+// viewport's top-left device pixel at `at`, over a map painted there: the
+// tint of marked polygons and point rings (once where marks overlap), the
+// halo and the outline, as paths. It draws no veil: on a page, vector or
+// raster, the outline marks the features and the map stays readable
+// around them. It returns ctx.Err() if ctx is done midway.
+func PaintHighlight(ctx context.Context, p Painter, vp viewport.Viewport, marks []Mark, hs HighlightStyle, at image.Point) error {
+	h := highlighter{canvas: p, tr: newTransform(vp).translate(float64(at.X), float64(at.Y)), scale: vp.Scale, style: hs}
+	p.Clip(image.Rectangle{Min: at, Max: at.Add(image.Pt(vp.DeviceWidth(), vp.DeviceHeight()))})
+	defer p.Clip(image.Rectangle{})
+	if hs.Fill.A > 0 {
+		// Opaque insides in a group laid on with the fill's opacity tint
+		// overlapping marks once.
+		opaque := hs.Fill
+		opaque.A = 0xff
+		p.PushGroup()
+		for _, m := range marks {
+			if h.polygons(m.Geometry) {
+				p.Fill(&h.path, opaque, raster.EvenOdd)
+			}
+			if h.rings(m) {
+				p.Fill(&h.path, opaque, raster.NonZero)
+			}
+		}
+		p.PopGroup(float64(hs.Fill.A) / 0xff)
+	}
+	for _, pass := range []func(Mark){h.halo, h.line} {
+		for _, m := range marks {
+			if err := ctx.Err(); err != nil {
+				return err
+			}
+			pass(m)
+		}
+	}
+	return nil
+}
+
+// highlighter draws marks through a painter in device pixels.
 type highlighter struct {
-	canvas *raster.Canvas
+	canvas Painter
 	tr     transform
 	scale  float64
 	style  HighlightStyle

@@ -9,6 +9,7 @@ import (
 
 	"github.com/ecoatlas/ecoatlas/geo/layer"
 	"github.com/ecoatlas/ecoatlas/geo/render/label"
+	"github.com/ecoatlas/ecoatlas/geo/render/raster"
 	"github.com/ecoatlas/ecoatlas/geo/render/text"
 	"github.com/ecoatlas/ecoatlas/geo/style"
 	"github.com/ecoatlas/ecoatlas/geo/viewport"
@@ -164,8 +165,10 @@ func (c *collector) symbolRadius(r *style.Rule, attrs style.Attributes) float64 
 	return (r.Symbol.Size.Eval(c.zoom, attrs) + r.Symbol.StrokeWidth.Eval(c.zoom, attrs)) * c.scale / 2
 }
 
-// DrawLabels draws placed labels onto a frame.
-func DrawLabels(dst *image.RGBA, placed []label.Placed) { label.Draw(dst, placed) }
+// DrawLabels draws placed labels onto a frame, through a raster canvas.
+func DrawLabels(dst *image.RGBA, placed []label.Placed) {
+	PaintLabels(raster.New(dst), placed, image.Point{})
+}
 
 // collector gathers label candidates for one frame.
 type collector struct {
@@ -288,11 +291,14 @@ func (c *collector) place(cand *label.Candidate, f *layer.Feature, r *style.Rule
 
 // elsewhere returns a function that lists where else an area label of a
 // size may be centred when the room at its anchor is taken: places on a
-// grid of a quarter of its width by half its height over the area's part
-// in view, nearest the anchor first, where the middle three fifths of the
-// label's middle line lie over the area. Label
-// placement calls it only for the few labels that need it, since testing
-// a country's outline at a few hundred places takes a few milliseconds.
+// grid of an eighth of its width by a quarter of its height over the
+// area's part in view, nearest the anchor first, where the middle three
+// fifths of the label's middle line lie over the area. The grid is that
+// fine because a small country full of symbols (Kyrgyzstan at the whole
+// region's zoom) has its only room in gaps a coarser grid steps over.
+// Label placement calls it only for the few labels that need it, since
+// testing a country's outline at a thousand places takes a few
+// milliseconds.
 func (c *collector) elsewhere(g orb.Geometry, anchor orb.Point, w, h float64) func() []orb.Point {
 	return func() []orb.Point {
 		inside := func(p orb.Point) bool {
@@ -310,7 +316,7 @@ func (c *collector) elsewhere(g orb.Geometry, anchor orb.Point, w, h float64) fu
 		}
 		b := g.Bound()
 		nw, se := c.tr.apply(orb.Point{b.Min[0], b.Max[1]}), c.tr.apply(orb.Point{b.Max[0], b.Min[1]})
-		dx, dy := w/4, h/2
+		dx, dy := w/8, h/4
 		i0, i1 := int(math.Floor((max(nw[0], 0)-anchor[0])/dx)), int(math.Ceil((min(se[0], c.view.Max[0])-anchor[0])/dx))
 		j0, j1 := int(math.Floor((max(nw[1], 0)-anchor[1])/dy)), int(math.Ceil((min(se[1], c.view.Max[1])-anchor[1])/dy))
 		type place struct {
@@ -327,7 +333,7 @@ func (c *collector) elsewhere(g orb.Geometry, anchor orb.Point, w, h float64) fu
 			}
 		}
 		slices.SortStableFunc(places, func(a, b place) int { return cmp.Compare(a.d, b.d) })
-		const most = 400
+		const most = 1600
 		var out []orb.Point
 		for _, pl := range places[:min(len(places), most)] {
 			p := pl.p

@@ -21,9 +21,16 @@ const swatchZoom = 6
 // painting code as the map, so the legend always matches it.
 func Swatch(r *style.Rule, kind layer.GeometryKind, w, h int, scale float64) *image.RGBA {
 	img := image.NewRGBA(image.Rect(0, 0, int(math.Round(float64(w)*scale)), int(math.Round(float64(h)*scale))))
-	c := raster.New(img)
-	W, H := float64(img.Rect.Dx()), float64(img.Rect.Dy())
-	d := &drawer{canvas: c, zoom: swatchZoom, scale: scale}
+	PaintSwatch(raster.New(img), r, kind, rectOf(img.Rect), scale)
+	return img
+}
+
+// PaintSwatch draws the legend sample of a rule (see [Swatch]) through a
+// painter, filling the box (device pixels) at a device scale.
+func PaintSwatch(p Painter, r *style.Rule, kind layer.GeometryKind, box raster.Rect, scale float64) {
+	X, Y := box.MinX, box.MinY
+	W, H := box.MaxX-box.MinX, box.MaxY-box.MinY
+	d := &drawer{painter: p, zoom: swatchZoom, scale: scale}
 	var path raster.Path
 	switch {
 	case kind == layer.KindPoint && r.Symbol != nil:
@@ -37,10 +44,10 @@ func Swatch(r *style.Rule, kind layer.GeometryKind, w, h int, scale float64) *im
 			for _, v := range ring.Dash {
 				st.Dash = append(st.Dash, v*scale)
 			}
-			d.circle(raster.Point{X: W / 2, Y: H / 2}, H/2-scale)
-			c.Stroke(&d.path, st)
+			d.circle(raster.Point{X: X + W/2, Y: Y + H/2}, H/2-scale)
+			p.Stroke(&d.path, st)
 		}
-		c.Symbol(W/2, H/2, raster.Symbol{
+		p.Symbol(X+W/2, Y+H/2, raster.Symbol{
 			Shape: symbolShape(s.Shape), Size: size, Fill: s.Fill.NRGBA(),
 			Stroke: s.Stroke.NRGBA(), StrokeWidth: s.StrokeWidth.Eval(swatchZoom, nil) * scale,
 		})
@@ -48,32 +55,33 @@ func Swatch(r *style.Rule, kind layer.GeometryKind, w, h int, scale float64) *im
 		steps := 24
 		for i := 0; i <= steps; i++ {
 			t := float64(i) / float64(steps)
-			x := 2*scale + t*(W-4*scale)
-			y := H/2 - math.Sin(t*2*math.Pi)*H/4
+			x := X + 2*scale + t*(W-4*scale)
+			y := Y + H/2 - math.Sin(t*2*math.Pi)*H/4
 			if i == 0 {
 				path.MoveTo(x, y)
 			} else {
 				path.LineTo(x, y)
 			}
 		}
-		c.Stroke(&path, d.stroke(r.Stroke, nil))
+		p.Stroke(&path, d.stroke(r.Stroke, nil))
 	case !r.Fill.IsZero() || r.Stroke != nil:
 		in := 2 * scale
-		path.MoveTo(in, in)
-		path.LineTo(W-in, in)
-		path.LineTo(W-in, H-in)
-		path.LineTo(in, H-in)
+		path.MoveTo(X+in, Y+in)
+		path.LineTo(X+W-in, Y+in)
+		path.LineTo(X+W-in, Y+H-in)
+		path.LineTo(X+in, Y+H-in)
 		path.Close()
 		if !r.Fill.IsZero() {
-			c.Fill(&path, r.Fill.NRGBA(), raster.EvenOdd)
+			p.Fill(&path, r.Fill.NRGBA(), raster.EvenOdd)
 		}
 		if r.Stroke != nil {
-			c.Stroke(&path, d.stroke(r.Stroke, nil))
+			p.Stroke(&path, d.stroke(r.Stroke, nil))
 		}
 	default:
-		reliefRamp(img)
+		ramp := image.NewRGBA(image.Rect(0, 0, max(1, int(math.Round(W))), max(1, int(math.Round(H)))))
+		reliefRamp(ramp)
+		p.DrawImage(ramp, box, raster.BlendNormal)
 	}
-	return img
 }
 
 // reliefRamp fills an image with a soft light-to-shade diagonal, the

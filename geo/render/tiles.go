@@ -164,7 +164,7 @@ func (p *plan) vectorTiles(ctx context.Context, l *Layer, vp viewport.Viewport, 
 		if vt == nil || len(vt.Layers[l.Style.SourceLayer]) == 0 {
 			continue
 		}
-		clip := p.tileRect(vt.Tile).Intersect(p.dst.Rect)
+		clip := p.tileRect(vt.Tile).Intersect(p.bounds)
 		if clip.Empty() {
 			continue
 		}
@@ -250,18 +250,17 @@ func samples(from, to int, scale, offset float64, z, lo, hi, size, bytes int) []
 	return s
 }
 
-// rasterTiles draws raster package tiles onto the canvas's image,
-// resampled bilinearly in premultiplied alpha, source-over with the
-// layer's opacity.
-func (d *drawer) rasterTiles(rt *rasterTiles, opacity float64) {
-	dst := d.canvas.Image()
+// rasterTiles draws raster package tiles onto dst, whose pixels tr maps
+// lon/lat to, resampled bilinearly in premultiplied alpha, source-over
+// with the layer's opacity.
+func (d *drawer) rasterTiles(dst *image.RGBA, tr transform, rt *rasterTiles, opacity float64) {
 	area := dst.Rect
 	if area.Empty() || opacity <= 0 {
 		return
 	}
 	r := rt.r
-	cols := samples(area.Min.X, area.Max.X, d.tr.kx, d.tr.ox, r.Z, r.MinX, r.MaxX, rt.size, 4)
-	rows := samples(area.Min.Y, area.Max.Y, d.tr.ky, d.tr.oy, r.Z, r.MinY, r.MaxY, rt.size, 1)
+	cols := samples(area.Min.X, area.Max.X, tr.kx, tr.ox, r.Z, r.MinX, r.MaxX, rt.size, 4)
+	rows := samples(area.Min.Y, area.Max.Y, tr.ky, tr.oy, r.Z, r.MinY, r.MaxY, rt.size, 1)
 	op := uint32(math.Round(min(opacity, 1) * 256))
 	// The two source rows of an output row, one slice per tile column
 	// of the range and a transparent one for beyond it.

@@ -39,6 +39,14 @@ func (t transform) translate(dx, dy float64) transform {
 	return t
 }
 
+// scaled returns the transform onto pixels kx times finer across and ky
+// times finer down, the pixel (0, 0) staying where it is.
+func (t transform) scaled(kx, ky float64) transform {
+	t.kx, t.ox, t.lonScale, t.lonOffset = t.kx*kx, t.ox*kx, t.lonScale*kx, t.lonOffset*kx
+	t.ky, t.oy = t.ky*ky, t.oy*ky
+	return t
+}
+
 // apply returns the device pixel of a lon/lat point.
 func (t transform) apply(p orb.Point) orb.Point {
 	return orb.Point{p[0]*t.lonScale + t.lonOffset, worldY(p[1])*t.ky + t.oy}

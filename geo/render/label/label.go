@@ -200,13 +200,18 @@ func Place(cands []Candidate, scale float64, bounds image.Rectangle, reserved []
 // package's cache, so drawing a frame again is only blitting.
 func Draw(dst *image.RGBA, placed []Placed) {
 	for i := range placed {
-		p := &placed[i]
-		if p.path != nil {
-			p.path.Draw(dst)
-		} else {
-			text.Render(p.text, p.style, p.scale).Draw(dst, p.origin)
-		}
+		b, at := placed[i].Run().Bitmap()
+		b.Draw(dst, at)
 	}
+}
+
+// Run returns the placed label as a run of text in the device pixels of
+// the frame it was placed in, for a painter to draw.
+func (p *Placed) Run() text.Run {
+	if p.path != nil {
+		return p.path.Run()
+	}
+	return text.Straight(p.text, p.style, p.scale, p.origin)
 }
 
 // placer holds the state of one Place call.

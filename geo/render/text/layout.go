@@ -47,6 +47,8 @@ type layout struct {
 // baseline, in device pixels.
 type placedGlyph struct {
 	g *glyph
+	// r is the character the glyph draws.
+	r rune
 	// origin is the pen position on the baseline.
 	origin point
 	// dir is the unit vector along the baseline: {1, 0} for straight text.
@@ -145,7 +147,7 @@ func newLayout(s string, st Style, scale float64) *layout {
 		for _, r := range ln {
 			g := t.glyph(r)
 			adv := g.advance * ppem
-			l.glyphs = append(l.glyphs, placedGlyph{g: g, origin: pen, dir: point{1, 0}, advance: adv})
+			l.glyphs = append(l.glyphs, placedGlyph{g: g, r: r, origin: pen, dir: point{1, 0}, advance: adv})
 			pen.x += adv + spacing
 		}
 	}
