@@ -87,15 +87,20 @@ func (f *Feature) Install(s *shell.Shell) {
 	f.show()
 }
 
-// title returns the comparison's title in the interface's language, or
-// the dictionary's first.
+// title returns the comparison's title in the interface's language, else
+// in the first language of its fallback chain that the dictionary has
+// (Kazakh → Russian → English, as the engine's own texts), else the
+// dictionary's first.
 func (f *Feature) title() string {
 	c, ok := f.engine.Dictionary().Comparisons[f.name]
 	if !ok {
 		return f.name
 	}
-	if t, ok := c.Title[i18n.Current()]; ok {
-		return t
+	lang := i18n.Current()
+	for _, tag := range append([]string{lang}, f.engine.Atlas().Style.NameChain(lang)...) {
+		if t, ok := c.Title[tag]; ok {
+			return t
+		}
 	}
 	if langs := f.engine.Dictionary().Languages; len(langs) > 0 {
 		return c.Title[langs[0]]

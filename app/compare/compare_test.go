@@ -3,6 +3,7 @@ package compare_test
 import (
 	"context"
 	"math"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -13,6 +14,7 @@ import (
 	"github.com/paulmach/orb"
 
 	"github.com/ecoatlas/ecoatlas/app/compare"
+	"github.com/ecoatlas/ecoatlas/app/i18n"
 	"github.com/ecoatlas/ecoatlas/app/mapview"
 	"github.com/ecoatlas/ecoatlas/app/shell"
 	"github.com/ecoatlas/ecoatlas/geo/query"
@@ -88,5 +90,30 @@ func TestCompare_theAralThenAndNow(t *testing.T) {
 	}
 	if got := s.Map().TilesRendered(); got != rendered {
 		t.Errorf("the slider rendered %d tiles", got-rendered)
+	}
+}
+
+// TestCompare_titleInTheInterfaceLanguage shows the toolbar's title in
+// the interface language, Kazakh here, from the data dictionary.
+func TestCompare_titleInTheInterfaceLanguage(t *testing.T) {
+	t.Cleanup(func() { i18n.SetLanguage("en") })
+	i18n.SetLanguage("kk")
+	a := test.NewTempApp(t)
+	e, err := loadEngine()
+	if err != nil {
+		t.Fatal(err)
+	}
+	w := test.NewTempWindow(t, nil)
+	s := shell.New(a, w, e.Atlas(), e.Atlas().Style.Clone(),
+		shell.WithMapOptions(mapview.WithImmediateRendering()), shell.WithFeatures(compare.New(e, "aral")))
+	t.Cleanup(s.Close)
+	var titles []string
+	for _, o := range test.LaidOutObjects(w.Content()) {
+		if b, ok := o.(*widget.Button); ok {
+			titles = append(titles, b.Text)
+		}
+	}
+	if !slices.Contains(titles, "Арал теңізі: бұрын және қазір") {
+		t.Errorf("toolbar buttons %q, want the comparison's Kazakh title", titles)
 	}
 }

@@ -288,8 +288,8 @@ func (f *Feature) focusText(c seeds.ClauseLinks) string {
 	if len(names) == 0 {
 		st := f.shell.Style()
 		for _, id := range sel.Whole {
-			if l, ok := st.Layer(id); ok && l.Title != "" && !slices.Contains(names, l.Title) {
-				names = append(names, l.Title)
+			if l, ok := st.Layer(id); ok && l.Title != "" && !slices.Contains(names, i18n.Style(l.Title)) {
+				names = append(names, i18n.Style(l.Title))
 			}
 		}
 	}

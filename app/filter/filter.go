@@ -165,10 +165,10 @@ func (f *Feature) buildPanel() {
 		}
 		facets, err := f.engine.Facets(l.ID, lang)
 		if err != nil {
-			objects = append(objects, wrapped(fmt.Sprintf("%s: %v", l.Title, err)))
+			objects = append(objects, wrapped(fmt.Sprintf("%s: %v", i18n.Style(l.Title), err)))
 			continue
 		}
-		objects = append(objects, widget.NewSeparator(), heading(l.Title))
+		objects = append(objects, widget.NewSeparator(), heading(i18n.Style(l.Title)))
 		for _, fc := range facets {
 			if len(fc.Values) < 2 {
 				continue // nothing to choose between

@@ -129,11 +129,18 @@ func catalogueFiles() []string {
 	return files
 }
 
-// messagesOf returns the texts of a language, merged from its files.
+// widgetFolder holds the UI toolkit's own widget texts (dialog buttons,
+// the file dialog, day names), one file per language keyed by the
+// toolkit's own keys ("Cancel", "file.name"). They are not part of the
+// app's catalogue: [WidgetTexts] hands them to the toolkit.
+const widgetFolder = "translations/fyne/"
+
+// messagesOf returns the texts of a language, merged from its files
+// outside widgetFolder.
 func messagesOf(l string) (map[string]text, error) {
 	messages := map[string]text{}
 	for _, name := range catalogueFiles() {
-		if path.Base(name) != l+".json" {
+		if path.Base(name) != l+".json" || strings.HasPrefix(name, widgetFolder) {
 			continue
 		}
 		data, err := translations.ReadFile(name)
@@ -152,6 +159,21 @@ func messagesOf(l string) (map[string]text, error) {
 		}
 	}
 	return messages, nil
+}
+
+// WidgetTexts returns the UI toolkit's own texts (Fyne's dialog buttons,
+// file dialog and day names) in a language of [Languages], as the JSON
+// file Fyne's lang.AddTranslationsForLocale reads, or English's for a
+// language without them.
+func WidgetTexts(tag string) []byte {
+	if data, err := translations.ReadFile(widgetFolder + tag + ".json"); err == nil {
+		return data
+	}
+	data, err := translations.ReadFile(widgetFolder + "en.json")
+	if err != nil {
+		panic(fmt.Errorf("i18n: %w", err)) // compiled in and checked by the tests
+	}
+	return data
 }
 
 // SetLanguage makes tag (one of [Languages], or a tag whose language is)

@@ -1,10 +1,13 @@
 package i18n
 
 import (
+	"encoding/json"
 	"go/ast"
 	"go/parser"
 	"go/token"
 	"io/fs"
+	"maps"
+	"path"
 	"path/filepath"
 	"slices"
 	"strconv"
@@ -87,8 +90,37 @@ func isT(fun ast.Expr) bool {
 	return ok && pkg.Name == "i18n"
 }
 
+// appMessages returns the texts of a language from its catalogue files
+// outside widgetFolder.
+func appMessages(t *testing.T, lang string) map[string]text {
+	t.Helper()
+	return folderMessages(t, lang, func(name string) bool { return !strings.HasPrefix(name, widgetFolder) })
+}
+
+// folderMessages returns the texts of a language from the catalogue files
+// whose path is chosen, merged.
+func folderMessages(t *testing.T, lang string, chosen func(name string) bool) map[string]text {
+	t.Helper()
+	messages := map[string]text{}
+	for _, name := range catalogueFiles() {
+		if path.Base(name) != lang+".json" || !chosen(name) {
+			continue
+		}
+		data, err := translations.ReadFile(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var file map[string]text
+		if err := json.Unmarshal(data, &file); err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		maps.Copy(messages, file)
+	}
+	return messages
+}
+
 func TestCatalogue_everyKeyUsedExists(t *testing.T) {
-	english := loaded()["en"]
+	english := appMessages(t, "en")
 	prefixes := map[string]bool{}
 	for k := range english {
 		first, _, _ := strings.Cut(k, ".")

@@ -12,6 +12,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 	"github.com/paulmach/orb"
 
+	"github.com/ecoatlas/ecoatlas/app/i18n"
 	"github.com/ecoatlas/ecoatlas/app/identify"
 	"github.com/ecoatlas/ecoatlas/app/mapview"
 	"github.com/ecoatlas/ecoatlas/app/shell"
@@ -333,5 +334,25 @@ func TestIdentify_clear(t *testing.T) {
 	}
 	if !slices.Equal(changes, []bool{true, false}) {
 		t.Errorf("the selection listeners heard %v, want [true false]", changes)
+	}
+}
+
+// TestIdentify_inKazakh shows a feature in a Kazakh interface: its layer's
+// title from the style's catalogue and the dictionary's words in Kazakh.
+func TestIdentify_inKazakh(t *testing.T) {
+	t.Cleanup(func() { i18n.SetLanguage("en") })
+	i18n.SetLanguage("kk")
+	s, f, w := newApp(t)
+	at := lookAt(s, w, featureAt(t, mailuuSuu), 10)
+
+	click(f, s, at)
+
+	for _, want := range []string{"Қалдық қоймалары", "Уран мұрасы нысаны", "Координаттар", "Түрі"} {
+		if !shows(w, want) {
+			t.Errorf("the panel does not show %q; it shows %q", want, texts(w.Content()))
+		}
+	}
+	if shows(w, "Tailings storage facilities") {
+		t.Error("the layer's title is in English")
 	}
 }

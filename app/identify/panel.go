@@ -89,7 +89,7 @@ func (p *panel) pickEntry(ref query.Ref, name string, depth int) fyne.CanvasObje
 	f := p.f
 	text := name
 	if l, ok := f.shell.Style().Layer(ref.Layer); ok && l.Title != "" {
-		text = i18n.T("identify.entry", map[string]any{"Name": name, "Layer": l.Title})
+		text = i18n.T("identify.entry", map[string]any{"Name": name, "Layer": i18n.Style(l.Title)})
 	}
 	e := NewLine(text, "", func() { f.selectRef(ref) })
 	e.SetSelected(f.hasSelected && f.selected == ref)
@@ -110,7 +110,7 @@ func (p *panel) described(d *query.Description) []fyne.CanvasObject {
 	title.SizeName = theme.SizeNameSubHeadingText
 	title.Wrapping = fyne.TextWrapWord
 	title.Selectable = true
-	objects := []fyne.CanvasObject{title, caption(d.Layer)}
+	objects := []fyne.CanvasObject{title, caption(i18n.Style(d.Layer))}
 	if d.Approximate {
 		objects = append(objects, warning(i18n.T("identify.approximate")))
 	}

@@ -272,7 +272,7 @@ func (f *Feature) resultKind(r query.Result) string {
 		return i18n.T("search.coordinate")
 	}
 	if l, ok := f.shell.Style().Layer(r.Ref.Layer); ok {
-		return l.Title
+		return i18n.Style(l.Title)
 	}
 	return r.Ref.Layer
 }

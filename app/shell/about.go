@@ -60,9 +60,15 @@ func licenceBrowser() fyne.CanvasObject {
 		text.Refresh()
 		scroll.ScrollToTop()
 	}
+	widest := "" // the row template, so the list is as wide as its longest title
+	for _, f := range files {
+		if t := licenceTitle(f); len([]rune(t)) > len([]rune(widest)) {
+			widest = t
+		}
+	}
 	list := widget.NewList(
 		func() int { return len(files) },
-		func() fyne.CanvasObject { return widget.NewLabel("MIT-WaterHydro-Kazakhstan-Portal.txt") },
+		func() fyne.CanvasObject { return widget.NewLabel(widest) },
 		func(i widget.ListItemID, o fyne.CanvasObject) { o.(*widget.Label).SetText(licenceTitle(files[i])) },
 	)
 	list.OnSelected = func(i widget.ListItemID) { show(files[i]) }

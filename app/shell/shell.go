@@ -123,7 +123,8 @@ func New(a fyne.App, w fyne.Window, at *atlas.Atlas, st *style.Style, opts ...Op
 	for _, opt := range opts {
 		opt(&c)
 	}
-	s := &Shell{app: a, window: w, atlas: at, places: placesOf(at.Style), features: c.features, coordinates: savedFormat(a)}
+	s := &Shell{app: a, window: w, atlas: at, places: placesOf(at.Style), features: c.features, coordinates: savedFormat(a), uiLanguage: i18n.Current()}
+	useWidgetLanguage(s.uiLanguage)
 	s.view = mapview.New(at, st, append([]mapview.Option{mapview.WithLanguage(c.lang)}, c.mapOpts...)...)
 	s.build(st)
 	return s
@@ -172,6 +173,7 @@ func (s *Shell) SetInterfaceLanguage(tag string) {
 		return
 	}
 	s.uiLanguage = i18n.Current()
+	useWidgetLanguage(s.uiLanguage)
 	var open []string
 	for _, p := range s.panels {
 		for _, tab := range s.dock.Items {
@@ -219,16 +221,13 @@ func (s *Shell) mapArea() fyne.CanvasObject {
 }
 
 // toolbar returns the line over the map: the layer panel switch, the
-// fly-to places, the label language and About.
+// fly-to places, the features' items, the label language and About. It
+// scrolls sideways rather than make the window wider than the user asked
+// when its texts in a language are wider than the window.
 func (s *Shell) toolbar() fyne.CanvasObject {
 	layers := widget.NewButtonWithIcon(i18n.T("toolbar.layers"), theme.ListIcon(), s.toggleLayers)
 	layers.Importance = widget.LowImportance
-	items := []fyne.CanvasObject{layers, widget.NewSeparator()}
-	for _, p := range s.places {
-		b := widget.NewButton(i18n.T(p.Key), func() { s.view.FlyTo(p.Bound) })
-		b.Importance = widget.LowImportance
-		items = append(items, b)
-	}
+	items := []fyne.CanvasObject{layers, widget.NewSeparator(), s.placesButton()}
 	names := make([]string, len(i18n.Languages))
 	for i, l := range i18n.Languages {
 		names[i] = l.Name
@@ -246,7 +245,26 @@ func (s *Shell) toolbar() fyne.CanvasObject {
 	s.toolbarEnd = layout.NewSpacer()
 	items = append(items, s.toolbarEnd, labels, s.language, widget.NewSeparator(), about)
 	s.toolbarItems = container.NewHBox(items...)
-	return container.NewVBox(s.toolbarItems, widget.NewSeparator())
+	return container.NewVBox(container.NewHScroll(s.toolbarItems), widget.NewSeparator())
+}
+
+// placesButton returns the toolbar's button that lists the fly-to places
+// (also in the View menu, with their shortcuts) in a pop-up menu: one
+// button, as wide in any language, rather than one per place.
+func (s *Shell) placesButton() *widget.Button {
+	b := widget.NewButtonWithIcon(i18n.T("toolbar.places"), theme.MenuDropDownIcon(), nil)
+	b.Importance = widget.LowImportance
+	b.IconPlacement = widget.ButtonIconTrailingText
+	b.OnTapped = func() {
+		menu := fyne.NewMenu("")
+		for _, p := range s.places {
+			menu.Items = append(menu.Items, &fyne.MenuItem{
+				Label: i18n.T(p.Key), Action: func() { s.view.FlyTo(p.Bound) }, Shortcut: shortcut(p.Shortcut),
+			})
+		}
+		widget.ShowPopUpMenuAtRelativePosition(menu, s.window.Canvas(), fyne.NewPos(0, b.Size().Height), b)
+	}
+	return b
 }
 
 // menu returns the main menu. Fyne adds Quit to the first menu.

@@ -74,17 +74,33 @@ func TestShell_everyPlaceHasAName(t *testing.T) {
 	}
 }
 
-func TestShell_flyToButtons(t *testing.T) {
+func TestShell_flyToPlaces(t *testing.T) {
 	s, _ := newShell(t)
 	if len(s.Places()) < 4 {
 		t.Fatalf("%d places, want the style's four", len(s.Places()))
 	}
-	for _, p := range s.Places() {
+	for i, p := range s.Places() {
 		t.Run(p.Key, func(t *testing.T) {
 			s, w := newShell(t)
 			s.Map().SetViewport(viewport.New(orb.Point{10, 10}, 4, 0, 0, 1))
 
-			test.Tap(button(t, w, i18n.T(p.Key)))
+			test.Tap(button(t, w, i18n.T("toolbar.places")))
+			overlay := w.Canvas().Overlays().Top()
+			if overlay == nil {
+				t.Fatal("the places button opened no menu")
+			}
+			menus := find(overlay, func(*widget.PopUpMenu) bool { return true })
+			if len(menus) != 1 {
+				t.Fatalf("found %d pop-up menus, want 1", len(menus))
+			}
+			menu := menus[0]
+			if n := len(find(menu, func(c *canvas.Text) bool { return c.Text == i18n.T(p.Key) })); n != 1 {
+				t.Fatalf("found %d menu items %q, want 1", n, i18n.T(p.Key))
+			}
+			for range i + 1 {
+				menu.ActivateNext()
+			}
+			menu.TriggerLast()
 
 			got := s.Map().Viewport()
 			if want := got.Fit(p.Bound, mapview.FitPadding); got != want {

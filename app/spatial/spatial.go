@@ -150,10 +150,10 @@ func (f *Feature) nearable() []string {
 	return out
 }
 
-// title returns a layer's title in the style.
+// title returns a layer's title in the style, in the interface language.
 func (f *Feature) title(id string) string {
 	if l, ok := f.engine.Atlas().Style.Layer(id); ok && l.Title != "" {
-		return l.Title
+		return i18n.Style(l.Title)
 	}
 	return id
 }

@@ -56,7 +56,7 @@ func TestDescribe_mailuuSuu(t *testing.T) {
 		}, map[string]string{
 			"basin": "Бассейн реки Сырдарья",
 		}, "Майлуу-Суу (хвостохранилища и отвалы)"},
-		{"kk", map[string]string{"type": "Объект уранового наследия", "country": "Қырғызстан"}, nil, "Майлуу-Суу (хвостохранилища и отвалы)"},
+		{"kk", map[string]string{"type": "Уран мұрасы нысаны", "country": "Қырғызстан"}, nil, "Майлуу-Суу (хвостохранилища и отвалы)"},
 	} {
 		t.Run(tc.lang, func(t *testing.T) {
 			d, err := e.Describe(context.Background(), ref, tc.lang)
