@@ -329,7 +329,7 @@ func (p *plan) collectBand(ctx context.Context, sc *Scene, vp viewport.Viewport,
 		}
 		pl := plannedLayer{layer: l}
 		if l.Relief == nil {
-			q := query
+			q := grownByRings(query, l.Style)
 			if l.Style.ClusteredAt(vp.Zoom) {
 				q = whole
 			}
@@ -340,6 +340,29 @@ func (p *plan) collectBand(ctx context.Context, sc *Scene, vp viewport.Viewport,
 		p.layers = append(p.layers, pl)
 	}
 	return nil
+}
+
+// grownByRings returns the bound b widened by the largest ground radius
+// of the layer's symbol rings, so that a point just outside a tile whose
+// 10 km ring reaches into it is fetched and its ring drawn there too (a
+// margin in pixels cannot hold a radius in metres at every zoom).
+func grownByRings(b orb.Bound, l *style.Layer) orb.Bound {
+	metres := 0.0
+	for _, r := range l.Rules {
+		if r.Symbol != nil && r.Symbol.Ring != nil {
+			metres = max(metres, r.Symbol.Ring.Radius)
+		}
+	}
+	if metres == 0 {
+		return b
+	}
+	// A degree of latitude is at least 110.5 km; a degree of longitude
+	// shrinks with the cosine of the latitude farthest from the equator.
+	const degreeOfLatitude = 110_500.0
+	lat := min(max(math.Abs(b.Min[1]), math.Abs(b.Max[1])), 85)
+	dLat := metres / degreeOfLatitude
+	dLon := metres / (degreeOfLatitude * math.Cos(lat*math.Pi/180))
+	return orb.Bound{Min: orb.Point{b.Min[0] - dLon, b.Min[1] - dLat}, Max: orb.Point{b.Max[0] + dLon, b.Max[1] + dLat}}
 }
 
 // bandRect returns the pixels of the band being drawn.

@@ -172,3 +172,46 @@ func TestGeometry_keepsDrawingOrder(t *testing.T) {
 func colour(name string) layer.Properties {
 	return layer.PropertiesFromMap(map[string]any{"colour": name})
 }
+
+func TestGeometry_groundRingsCrossMapTiles(t *testing.T) {
+	// A point in the left tile whose 10 km ring (about 180 pixels in radius
+	// at zoom 11) reaches far into the right tile: the map view draws each
+	// tile as a viewport of its own.
+	whole := viewport.New(orb.Point{77.3, 42.4}, 11, 512, 256, 1)
+	sc := &Scene{Background: color.NRGBA{0xff, 0xff, 0xff, 0xff}}
+	st := style.Layer{Opacity: 1, MaxZoom: 24, Rules: []style.Rule{{MaxZoom: 24, Symbol: &style.Symbol{
+		Shape: style.Circle, Size: style.Const(6), Fill: style.Color{R: 0xd3, A: 0xff},
+		Ring: &style.Ring{Diameter: style.Const(20), Radius: 10_000, Color: style.Color{B: 0xff, A: 0xff}, Width: 2},
+	}}}}
+	// 100 pixels left of the tiles' seam, farther than any pixel margin.
+	sc.Layers = []Layer{{Style: &st, Features: layer.NewVector([]layer.Feature{{Geometry: whole.FromPixel(orb.Point{156, 128})}})}}
+	want := image.NewRGBA(image.Rect(0, 0, 512, 256))
+	if err := Geometry(context.Background(), sc, whole, want); err != nil {
+		t.Fatal(err)
+	}
+	for _, half := range []struct {
+		name   string
+		centre float64 // pixel column of the tile's centre in the whole
+	}{{"left", 128}, {"right", 384}} {
+		vp := viewport.New(whole.FromPixel(orb.Point{half.centre, 128}), 11, 256, 256, 1)
+		got := image.NewRGBA(image.Rect(0, 0, 256, 256))
+		if err := Geometry(context.Background(), sc, vp, got); err != nil {
+			t.Fatal(err)
+		}
+		ringPixels, differ := 0, 0
+		for y := range 256 {
+			for x := range 256 {
+				w := want.RGBAAt(int(half.centre)-128+x, y)
+				if w.B > 0x80 && w.R < 0x80 {
+					ringPixels++
+					if g := got.RGBAAt(x, y); g.B < 0x80 || g.R > 0x80 {
+						differ++
+					}
+				}
+			}
+		}
+		if ringPixels == 0 || differ > ringPixels/20 {
+			t.Errorf("the %s tile misses %d of the %d ring pixels the whole image has", half.name, differ, ringPixels)
+		}
+	}
+}
