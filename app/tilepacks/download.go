@@ -93,7 +93,7 @@ func (f *Feature) installDownload(s *shell.Shell, first bool) {
 	p.area = widget.NewLabel("")
 	p.area.Wrapping = fyne.TextWrapWord
 	p.template = widget.NewEntry()
-	p.template.SetPlaceHolder("https://tile.example.org/{z}/{x}/{y}.png")
+	p.template.SetPlaceHolder(i18n.T("tilepacks.dl.templateExample"))
 	p.template.SetText(d.template)
 	p.template.OnChanged = func(t string) { d.template = t; f.showEstimate() }
 	zooms := make([]string, deepestZoom+1)
