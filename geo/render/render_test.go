@@ -5,8 +5,10 @@ import (
 	"encoding/json"
 	"fmt"
 	"image"
+	"image/color"
 	"os"
 	"path/filepath"
+	"slices"
 	"sync"
 	"testing"
 
@@ -224,5 +226,68 @@ func BenchmarkTile_z8_182_94(b *testing.B) {
 		if _, err := render.Tile(context.Background(), sc, 8, 182, 94, 1); err != nil {
 			b.Fatal(err)
 		}
+	}
+}
+
+// TestFrame_placesAt1600x1000 draws the whole region and the Caspian as
+// the app's fly-tos frame them at 1600×1000, the window size the map is
+// judged at: each view lies inside the data's bounds, so no part of it is
+// an empty canvas beyond the world layers, and the golden images show the
+// muted neighbours filling what the five states leave.
+func TestFrame_placesAt1600x1000(t *testing.T) {
+	a := defaultAtlas(t)
+	data := a.Style.Bounds.Bound()
+	for _, id := range []string{"region", "caspian"} {
+		t.Run(id, func(t *testing.T) {
+			i := slices.IndexFunc(a.Style.Places, func(p style.Place) bool { return p.ID == id })
+			if i < 0 {
+				t.Fatalf("the style has no place %q", id)
+			}
+			box := a.Style.Places[i].Box.Bound()
+			vp := viewport.New(box.Center(), 3, 1600, 1000, 1).Fit(box, 16)
+			if b := vp.Bound(); !data.Contains(b.Min) || !data.Contains(b.Max) {
+				t.Errorf("the view %v reaches beyond the data's bounds %v", b, data)
+			}
+			img, err := render.Frame(context.Background(), a.Scene(a.Style, "en"), vp)
+			if err != nil {
+				t.Fatal(err)
+			}
+			imgtest.Assert(t, "frames/place_"+id+"_1600x1000", img)
+		})
+	}
+}
+
+// TestFrame_noMagnifiedReliefAtIssykKul draws the shaded relief alone at
+// zoom 9 over Issyk-Kul, where its 3.7 km pixels would be magnified about
+// eight times: it has faded out, so the frame is the bare background.
+func TestFrame_noMagnifiedReliefAtIssykKul(t *testing.T) {
+	a := defaultAtlas(t)
+	st := a.Style.Clone()
+	st.Layers = slices.DeleteFunc(st.Layers, func(l style.Layer) bool { return l.ID != "hillshade" })
+	if len(st.Layers) != 1 {
+		t.Fatal("the style has no hillshade layer")
+	}
+	sc := a.Scene(st, "en")
+	vp := viewport.New(orb.Point{77.3, 42.4}, 9, 512, 512, 1)
+	img, err := render.Frame(context.Background(), sc, vp)
+	if err != nil {
+		t.Fatal(err)
+	}
+	bg := color.RGBAModel.Convert(sc.Background).(color.RGBA)
+	for y := range 512 {
+		for x := range 512 {
+			if got := img.RGBAAt(x, y); got != bg {
+				t.Fatalf("pixel (%d, %d) is %v, want the background %v: the relief is drawn magnified", x, y, got, bg)
+			}
+		}
+	}
+	// At zoom 6 the relief is drawn: the test above is not passing for
+	// want of a relief.
+	vp = viewport.New(orb.Point{77.3, 42.4}, 6, 512, 512, 1)
+	if img, err = render.Frame(context.Background(), sc, vp); err != nil {
+		t.Fatal(err)
+	}
+	if img.RGBAAt(256, 256) == bg && img.RGBAAt(100, 400) == bg {
+		t.Error("at zoom 6 no relief is drawn either")
 	}
 }
