@@ -88,12 +88,35 @@ func main() {
 // gcPercent is the garbage collector's target, unless GOGC sets one: the
 // heap may grow to 1.25 times what is live, not twice. Most of the heap is
 // tile and frame pixels, which the collector does not scan, so collecting
-// more often costs little CPU; it keeps the app's peak resident size under
-// 250 MB through a session of zooms, pans and fly-tos (about 270 MB at 50,
-// 330 MB at Go's default 100). A fixed memory limit would do as well on a
-// small window, but a large HiDPI screen needs more live memory than any
-// limit chosen here.
+// more often costs little CPU (about 270 MB resident at 50, 330 MB at Go's
+// default 100, through the scripted session of .ci/memory-session).
 const gcPercent = 25
+
+// The soft memory limit, unless GOMEMLIMIT sets one, is set once the
+// window shows, from its size: baseMemoryLimit for the data, fonts and
+// indexes, and memoryPerPixel bytes per device pixel of the map for the
+// tile cache (two views), the frames and the compositor's buffers: 86 MB
+// at 1600×1000, where the live heap peaks at about 70 MB. It makes the
+// runtime hand freed pages back to the system rather than keep them, about
+// 12 MB of the resident size there (.ci/memory-session's 10 minutes: 268
+// MB without it, 252 MB with it). On a large HiDPI screen the limit grows
+// with the pixels, so the collector is never made to run all the time; and
+// it is soft: when more is live, the collector runs more often and the app
+// goes on.
+const (
+	baseMemoryLimit = 48 << 20
+	memoryPerPixel  = 24
+)
+
+// setMemoryLimit sets the soft memory limit for a window of c's size.
+func setMemoryLimit(c fyne.Canvas) {
+	if os.Getenv("GOMEMLIMIT") != "" {
+		return
+	}
+	size, scale := c.Size(), float64(c.Scale())
+	pixels := float64(size.Width) * float64(size.Height) * scale * scale
+	debug.SetMemoryLimit(baseMemoryLimit + int64(memoryPerPixel*pixels))
+}
 
 func run(args []string, stdout, stderr io.Writer) error {
 	flags := flag.NewFlagSet("ecoatlas", flag.ContinueOnError)
@@ -193,6 +216,7 @@ func run(args []string, stdout, stderr io.Writer) error {
 		}
 	})
 	s.Map().OnFirstFrame = func() {
+		setMemoryLimit(w.Canvas())
 		if *timings {
 			fmt.Fprintf(stdout, "first-frame: %.3fs\nload: %.3fs\n", time.Since(start).Seconds(), loadTime.Seconds())
 		}
