@@ -134,7 +134,9 @@ func (f *Feature) restore() {
 	}
 	s := f.shell
 	if len(w.Layers) > 0 {
-		s.SetStyle(arranged(s.Style(), w.Layers))
+		if st := arranged(s.Style(), w.Layers); !sameArrangement(st, s.Style()) {
+			s.SetStyle(st)
+		}
 	}
 	if lang := w.LabelLanguage; lang != "" && lang != s.LabelLanguage() {
 		if _, ok := s.Atlas().Style.Languages[lang]; ok || lang == "en" {
@@ -215,6 +217,16 @@ func arranged(st *style.Style, saved []Layer) *style.Style {
 	}
 	out.Layers = order
 	return out
+}
+
+// sameArrangement reports whether two styles draw the same layers in the
+// same order, each as visible and as opaque: restoring a workspace saved
+// with the style's own arrangement then skips building the layer panel
+// and the map's scene a second time, a tenth of a second of the start.
+func sameArrangement(a, b *style.Style) bool {
+	return slices.EqualFunc(a.Layers, b.Layers, func(x, y style.Layer) bool {
+		return x.ID == y.ID && x.Hidden == y.Hidden && x.Opacity == y.Opacity
+	})
 }
 
 // snapshot returns the workspace as the app shows it now; it runs on the
