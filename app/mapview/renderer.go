@@ -73,7 +73,7 @@ func (r *viewRenderer) draw(w, h int) image.Image {
 	if complete && len(keys) > 0 && !v.firstFrameDone {
 		v.firstFrameDone = true
 		if v.OnFirstFrame != nil {
-			fyne.Do(v.OnFirstFrame)
+			v.do(v.OnFirstFrame)
 		}
 	}
 	return r.out

@@ -84,6 +84,7 @@ type View struct {
 	scheduler      *tile.Scheduler
 	workers        int // the scheduler's, 0 for synchronous rendering
 	immediate      bool
+	do             func(func())  // hands work to the UI goroutine: fyne.Do
 	rendered       atomic.Uint64 // tiles rendered so far
 	refreshQueued  atomic.Bool
 	firstFrameDone bool
@@ -149,6 +150,7 @@ type options struct {
 	cacheBytes int64
 	immediate  bool
 	workers    int
+	do         func(func())
 }
 
 // WithLanguage sets the label language (default ["en"]).
@@ -168,6 +170,15 @@ func WithCacheBytes(n int64) Option {
 	return func(o *options) { o.cacheBytes = n }
 }
 
+// WithUIQueue sets how the view hands work from its background goroutines
+// to the UI goroutine (default fyne.Do). Fyne's test driver runs fyne.Do
+// in place, on the calling goroutine; a test of background rendering
+// passes a queue that it drains on its own goroutine between frames, so
+// that refreshes and captures never run at once, as in the app.
+func WithUIQueue(do func(func())) Option {
+	return func(o *options) { o.do = do }
+}
+
 // WithWorkers sets the number of background tile renderers (default
 // runtime.NumCPU()).
 func WithWorkers(n int) Option {
@@ -185,7 +196,7 @@ func WithImmediateRendering() Option {
 // does not modify. The view renders tiles on background goroutines until
 // [View.Close].
 func New(at *atlas.Atlas, st *style.Style, opts ...Option) *View {
-	o := options{lang: "en", home: at.Style.HomeBound(), cacheBytes: DefaultCacheBytes, workers: runtime.NumCPU()}
+	o := options{lang: "en", home: at.Style.HomeBound(), cacheBytes: DefaultCacheBytes, workers: runtime.NumCPU(), do: fyne.Do}
 	for _, opt := range opts {
 		opt(&o)
 	}
@@ -197,6 +208,7 @@ func New(at *atlas.Atlas, st *style.Style, opts ...Option) *View {
 		maxZoom: viewport.MaxZoom,
 		gens:    make(map[string]uint64),
 		workers: o.workers,
+		do:      o.do,
 		vp:      viewport.New(o.home.Center(), viewport.MinZoom, 0, 0, 1),
 	}
 	if z := at.Style.MaxZoom; z > 0 {
@@ -446,7 +458,7 @@ func (v *View) tileReady(tile.Key) { v.requestRefresh() }
 // the UI goroutine, however many requests come before it runs.
 func (v *View) requestRefresh() {
 	if v.refreshQueued.CompareAndSwap(false, true) {
-		fyne.Do(func() {
+		v.do(func() {
 			v.refreshQueued.Store(false)
 			v.Refresh()
 		})

@@ -328,8 +328,21 @@ func TestView_backgroundRendering(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	v := mapview.New(at, at.Style.Clone(), mapview.WithWorkers(2))
+	// The test goroutine plays the UI goroutine: what the workers hand
+	// to it waits in ui until a capture is over.
+	ui := make(chan func(), 1024)
+	v := mapview.New(at, at.Style.Clone(), mapview.WithWorkers(2), mapview.WithUIQueue(func(f func()) { ui <- f }))
 	t.Cleanup(v.Close)
+	runQueued := func() {
+		for {
+			select {
+			case f := <-ui:
+				f()
+			default:
+				return
+			}
+		}
+	}
 	win := test.NewTempWindow(t, v)
 	win.SetPadded(false)
 	win.Resize(fyne.NewSize(320, 200))
@@ -337,7 +350,9 @@ func TestView_backgroundRendering(t *testing.T) {
 	v.OnFirstFrame = func() { close(framed) }
 	deadline := time.After(30 * time.Second)
 	for done := false; !done; {
+		runQueued()
 		win.Canvas().Capture()
+		runQueued()
 		select {
 		case <-framed:
 			done = true
@@ -352,6 +367,7 @@ func TestView_backgroundRendering(t *testing.T) {
 		t.Fatal(err)
 	}
 	for start := time.Now(); ; time.Sleep(20 * time.Millisecond) {
+		runQueued()
 		got := capture(win)
 		if imgtest.Diff(toRGBA(got), want) == "" {
 			return
